@@ -1,0 +1,82 @@
+package dev.lakehouse.core.storage;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lakehouse.core.config.InvalidConfigException;
+import dev.lakehouse.core.config.StorageConfig;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+
+/**
+ * Turns (layer, table) into the table's path. The only place that builds storage paths, so
+ * every table sits where DESIGN.md says any Delta reader will find it.
+ */
+public final class TableLocations {
+
+  private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*");
+
+  private final String root;
+
+  public TableLocations(StorageConfig storage) {
+    requireNonNull(storage, "storage is null");
+    this.root = normalizeRoot(storage.root());
+  }
+
+  /** The root as a URI ending in {@code /}: {@code s3a://bucket/prefix/} or {@code file:/…/}. */
+  public String root() {
+    return root;
+  }
+
+  public String table(Layer layer, String name) {
+    requireNonNull(layer, "layer is null");
+    if (name == null || !NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException(
+          "table name must match " + NAME.pattern() + ", cannot be: " + name);
+    }
+    return root + layer.folder() + "/" + name;
+  }
+
+  public String bronze(String source) {
+    return table(Layer.BRONZE, source);
+  }
+
+  public String silver(String table) {
+    return table(Layer.SILVER, table);
+  }
+
+  public String quarantine(String table) {
+    return table(Layer.QUARANTINE, table);
+  }
+
+  public String gold(String table) {
+    return table(Layer.GOLD, table);
+  }
+
+  public String view(String view) {
+    return table(Layer.VIEWS, view);
+  }
+
+  public String system(String table) {
+    return table(Layer.SYSTEM, table);
+  }
+
+  public String checkpoint(String query) {
+    return table(Layer.CHECKPOINTS, query);
+  }
+
+  private static String normalizeRoot(String configured) {
+    String root;
+    if (configured.startsWith("s3a://")) {
+      root = configured;
+    } else if (configured.startsWith("file:")) {
+      root = Path.of(java.net.URI.create(configured)).toAbsolutePath().normalize().toUri().toString();
+    } else {
+      try {
+        root = Path.of(configured).toAbsolutePath().normalize().toUri().toString();
+      } catch (java.nio.file.InvalidPathException e) {
+        throw new InvalidConfigException("storage.root is not a valid path: " + configured, e);
+      }
+    }
+    return root.endsWith("/") ? root : root + "/";
+  }
+}
