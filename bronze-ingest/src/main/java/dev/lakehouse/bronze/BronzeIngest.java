@@ -1,0 +1,157 @@
+package dev.lakehouse.bronze;
+
+import static java.util.Objects.requireNonNull;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.current_timestamp;
+import static org.apache.spark.sql.functions.to_date;
+
+import dev.lakehouse.core.LakehouseException;
+import dev.lakehouse.core.config.LakehouseConfig;
+import dev.lakehouse.core.config.SourceConfig;
+import dev.lakehouse.core.storage.TableLocations;
+import java.time.Duration;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.DataStreamReader;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryException;
+import org.apache.spark.sql.streaming.Trigger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Kafka → {@code bronze/<source>}: one Structured Streaming query per source topic, writing the
+ * raw records (value untouched, malformed ones included) with their Kafka coordinates.
+ *
+ * <p>Exactly once: the Delta sink commits each micro-batch together with its batch id under the
+ * query's checkpoint ({@code _checkpoints/bronze_<source>}), so a restart, even after
+ * {@code kill -9}, replays an unfinished batch idempotently and resumes at the next offset.
+ */
+public final class BronzeIngest {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BronzeIngest.class);
+
+  private final SparkSession spark;
+  private final LakehouseConfig config;
+  private final TableLocations locations;
+  private final IngestProgressLog progress = new IngestProgressLog();
+
+  public BronzeIngest(SparkSession spark, LakehouseConfig config) {
+    this.spark = requireNonNull(spark, "spark is null");
+    this.config = requireNonNull(config, "config is null");
+    this.locations = new TableLocations(config.storage());
+    spark.streams().addListener(progress);
+  }
+
+  public static String queryName(SourceConfig source) {
+    return "bronze_" + source.name();
+  }
+
+  /** Ingests everything the topic holds now, then returns (AvailableNow). */
+  public IngestResult runUntilCaughtUp(SourceConfig source) {
+    if (!KafkaTopicCheck.topicExists(config.kafka().bootstrapServers(), source.topic(), config.ingest().brokerTimeout())) {
+      throw KafkaTopicCheck.missingTopic(config.kafka().bootstrapServers(), source.topic());
+    }
+    long start = System.nanoTime();
+    StreamingQuery query = start(source, Trigger.AvailableNow());
+    awaitTermination(query, source);
+    Duration duration = Duration.ofNanos(System.nanoTime() - start);
+    return new IngestResult(
+        source.name(), locations.bronze(source.name()), progress.rows(query.id()), progress.batches(query.id()), duration);
+  }
+
+  /**
+   * Starts the continuous query with the configured trigger interval. A topic that does not
+   * exist yet is waited for, so the service can start before the first producer.
+   */
+  public StreamingQuery startContinuous(SourceConfig source) {
+    String bootstrap = config.kafka().bootstrapServers();
+    Duration timeout = config.ingest().brokerTimeout();
+    long waitingSince = System.nanoTime();
+    while (!KafkaTopicCheck.topicExists(bootstrap, source.topic(), timeout)) {
+      if (System.nanoTime() - waitingSince > Duration.ofSeconds(30).toNanos()) {
+        LOG.info("waiting for topic '{}' to appear on {}", source.topic(), bootstrap);
+        waitingSince = System.nanoTime();
+      }
+      try {
+        Thread.sleep(1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new LakehouseException("interrupted while waiting for topic " + source.topic(), e);
+      }
+    }
+    return start(source, Trigger.ProcessingTime(config.ingest().triggerInterval().toMillis()));
+  }
+
+  /** Waits for a query and turns its failure into a message a user can act on. */
+  public void awaitTermination(StreamingQuery query, SourceConfig source) {
+    try {
+      query.awaitTermination();
+    } catch (StreamingQueryException e) {
+      throw translate(e, source);
+    }
+  }
+
+  private StreamingQuery start(SourceConfig source, Trigger trigger) {
+    String table = locations.bronze(source.name());
+    spark.sparkContext().setJobDescription("bronze ingest " + source.topic() + " -> " + table);
+    return bronzeRecords(source)
+          .writeStream()
+          .queryName(queryName(source))
+          .format("delta")
+          .outputMode("append")
+          .partitionBy("ingest_date")
+          .option("checkpointLocation", locations.checkpoint(queryName(source)))
+          .trigger(trigger)
+        .start(table);
+  }
+
+  /** The bronze.<source> columns of DESIGN.md, in order. */
+  private Dataset<Row> bronzeRecords(SourceConfig source) {
+    DataStreamReader reader =
+        spark
+            .readStream()
+            .format("kafka")
+            .option("kafka.bootstrap.servers", config.kafka().bootstrapServers())
+            .option("subscribe", source.topic())
+            .option("startingOffsets", "earliest")
+            .option("failOnDataLoss", Boolean.toString(config.ingest().failOnDataLoss()))
+            .option("kafka.request.timeout.ms", "30000")
+            .option("kafka.default.api.timeout.ms", "60000");
+    if (config.ingest().maxOffsetsPerTrigger() > 0) {
+      reader = reader.option("maxOffsetsPerTrigger", Long.toString(config.ingest().maxOffsetsPerTrigger()));
+    }
+    // CAST(binary AS STRING) keeps the bytes as they are: the value is stored untouched.
+    return reader
+        .load()
+        .select(
+            col("key").cast("string").as("key"),
+            col("value").cast("string").as("value"),
+            col("topic"),
+            col("partition"),
+            col("offset"),
+            col("timestamp").as("kafka_timestamp"),
+            current_timestamp().as("ingested_at"))
+        .withColumn("ingest_date", to_date(col("ingested_at")));
+  }
+
+  private static LakehouseException translate(StreamingQueryException e, SourceConfig source) {
+    String message = String.valueOf(e.getMessage());
+    if (message.contains("data may have been lost") || message.contains("failOnDataLoss")) {
+      return LakehouseException.of(
+          "bronze ingest of topic '" + source.topic() + "' stopped",
+          "Kafka no longer holds offsets the checkpoint expects (retention expired, or the topic"
+              + " was deleted and recreated), so those records were lost in Kafka",
+          "to continue from the earliest offsets Kafka still has, rerun with"
+              + " LAKEHOUSE_INGEST_FAIL_ON_DATA_LOSS=false (the gap stays a gap)");
+    }
+    Throwable cause = e;
+    while (cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return new LakehouseException(
+        "bronze ingest of topic '" + source.topic() + "' failed: " + cause.getClass().getSimpleName()
+            + ": " + cause.getMessage(), e);
+  }
+}
