@@ -217,10 +217,18 @@ public final class LocalKafkaBroker {
     return command;
   }
 
-  /** Kafka cluster ids are 16 random bytes in URL-safe base64 without padding. */
-  private static String randomClusterId() {
+  /**
+   * Kafka cluster ids are 16 random bytes in URL-safe base64 without padding. One starting with
+   * '-' would be read as an option by the storage tool, so those are drawn again.
+   */
+  static String randomClusterId() {
+    SecureRandom random = new SecureRandom();
     byte[] bytes = new byte[16];
-    new SecureRandom().nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    String id;
+    do {
+      random.nextBytes(bytes);
+      id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    } while (id.startsWith("-"));
+    return id;
   }
 }

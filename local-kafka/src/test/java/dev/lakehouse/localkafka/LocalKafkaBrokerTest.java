@@ -56,4 +56,13 @@ class LocalKafkaBrokerTest {
           .hasMessageContaining("LAKEHOUSE_LOCAL_KAFKA_PORT");
     }
   }
+
+  @Test
+  void clusterIdsAreSixteenBytesAndNeverLookLikeAnOption() {
+    for (int i = 0; i < 2_000; i++) {
+      String id = LocalKafkaBroker.randomClusterId();
+      assertThat(id).doesNotStartWith("-").hasSize(22);
+      assertThat(java.util.Base64.getUrlDecoder().decode(id)).hasSize(16);
+    }
+  }
 }

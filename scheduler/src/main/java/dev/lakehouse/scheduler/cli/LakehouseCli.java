@@ -1,0 +1,88 @@
+package dev.lakehouse.scheduler.cli;
+
+import dev.lakehouse.core.LakehouseException;
+import dev.lakehouse.core.config.ConfigLoader;
+import dev.lakehouse.core.config.LakehouseConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Optional;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code lakehouse}: the command line of the pipeline. */
+@Command(
+    name = "lakehouse",
+    mixinStandardHelpOptions = true,
+    version = "lakehouse 0.1.0",
+    description = "Kafka → bronze → silver → gold Delta tables and materialized views on Spark.",
+    subcommands = {
+      DemoCommand.class,
+      LocalCommand.class,
+      GenerateCommand.class,
+      IngestCommand.class,
+      BenchCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class LakehouseCli implements Runnable {
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "YAML config file (default: $LAKEHOUSE_CONFIG, else built-in defaults).")
+  Path configFile;
+
+  @Option(names = "--verbose", description = "Print stack traces of errors.")
+  boolean verbose;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  private LakehouseConfig config;
+
+  /** Defaults → config file → environment, resolved once per run. */
+  LakehouseConfig config() {
+    if (config == null) {
+      config = ConfigLoader.load(Optional.ofNullable(configFile), System.getenv());
+    }
+    return config;
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  static int execute(String... args) {
+    LakehouseCli cli = new LakehouseCli();
+    CommandLine commandLine = new CommandLine(cli);
+    commandLine.setExecutionExceptionHandler(
+        (exception, command, parseResult) -> {
+          PrintWriter err = command.getErr();
+          err.println("error: " + oneLine(exception));
+          if (cli.verbose) {
+            exception.printStackTrace(err);
+          } else if (!(exception instanceof LakehouseException)) {
+            err.println("(run with --verbose for the stack trace)");
+          }
+          err.flush();
+          return 1;
+        });
+    return commandLine.execute(args);
+  }
+
+  private static String oneLine(Exception exception) {
+    if (exception instanceof LakehouseException) {
+      return exception.getMessage();
+    }
+    Throwable root = exception;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return exception.getClass().getSimpleName() + ": " + exception.getMessage()
+        + (root != exception ? " (caused by " + root.getClass().getSimpleName() + ": " + root.getMessage() + ")" : "");
+  }
+}
