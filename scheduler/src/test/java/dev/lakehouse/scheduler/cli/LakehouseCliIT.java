@@ -1,0 +1,147 @@
+package dev.lakehouse.scheduler.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lakehouse.core.ProjectHome;
+import dev.lakehouse.core.process.Ports;
+import dev.lakehouse.core.testing.KernelTableReader;
+import dev.lakehouse.localkafka.TestKafka;
+import dev.lakehouse.localkafka.generator.ClickstreamGenerator;
+import dev.lakehouse.localkafka.generator.EventProducer;
+import dev.lakehouse.localkafka.generator.EventProducer.Produced;
+import dev.lakehouse.localkafka.generator.GeneratorSpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The command line as a user runs it: a separate JVM per command, configured only through the
+ * environment variables of DESIGN.md, against the real broker. This test JVM never starts Spark,
+ * so only one Spark JVM runs at a time.
+ */
+class LakehouseCliIT {
+
+  @TempDir Path folder;
+
+  @Test
+  void killMinus9MidStreamThenIngestOnceLeavesEveryOffsetExactlyOnce() throws Exception {
+    String topic = "cli-" + UUID.randomUUID().toString().substring(0, 8);
+    Map<String, String> environment = environment(topic);
+    List<Produced> produced = new ArrayList<>(produce(topic, 2_000, 11));
+    String table = folder.resolve("lake").toUri() + "bronze/clickstream";
+    Path log = folder.resolve("ingest.log");
+
+    Process streaming = lakehouse(environment, log, "ingest");
+    try {
+      boolean wroteSome =
+          Ports.await(() -> committedRows(table) > 0, Duration.ofSeconds(120), () -> !streaming.isAlive());
+      assertThat(wroteSome).as("continuous ingest wrote a batch; log:%n%s", read(log)).isTrue();
+      produced.addAll(produce(topic, 1_000, 12));
+    } finally {
+      streaming.destroyForcibly(); // SIGKILL: no shutdown hooks, no clean stop
+      streaming.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    Process once = lakehouse(environment, folder.resolve("once.log"), "ingest", "--once");
+    assertThat(once.waitFor(5, TimeUnit.MINUTES)).isTrue();
+    assertThat(once.exitValue()).as(read(folder.resolve("once.log"))).isZero();
+    Process again = lakehouse(environment, folder.resolve("again.log"), "ingest", "--once");
+    assertThat(again.waitFor(5, TimeUnit.MINUTES)).isTrue();
+    assertThat(read(folder.resolve("again.log"))).contains("bronze/clickstream: 0 new records");
+
+    List<Map<String, Object>> rows = KernelTableReader.local().readAll(table);
+    Set<String> bronze = new HashSet<>();
+    rows.forEach(row -> bronze.add(row.get("partition") + "/" + row.get("offset")));
+    Set<String> expected = new HashSet<>();
+    produced.forEach(record -> expected.add(record.partition() + "/" + record.offset()));
+    assertThat(rows).hasSize(produced.size());
+    assertThat(bronze).isEqualTo(expected);
+  }
+
+  @Test
+  void failuresPrintOneLineAndExitNonZero() throws Exception {
+    Map<String, String> environment = new java.util.HashMap<>(environment("never-created-topic"));
+    environment.put("LAKEHOUSE_KAFKA_BOOTSTRAP", "127.0.0.1:" + Ports.freePort());
+    environment.put("LAKEHOUSE_INGEST_BROKER_TIMEOUT", "2s");
+    Path log = folder.resolve("unreachable.log");
+
+    Process process = lakehouse(environment, log, "ingest", "--once");
+
+    assertThat(process.waitFor(3, TimeUnit.MINUTES)).isTrue();
+    assertThat(process.exitValue()).isEqualTo(1);
+    List<String> errors = Files.readAllLines(log).stream().filter(line -> line.startsWith("error:")).toList();
+    assertThat(errors).singleElement().asString().contains("no Kafka broker answered at 127.0.0.1:");
+    assertThat(read(log)).doesNotContain("\tat ");
+
+    Path badConfig = folder.resolve("bad.log");
+    environment.put("LAKEHOUSE_STORAGE_ROOT", "hdfs://nn/lake");
+    Process invalid = lakehouse(environment, badConfig, "ingest", "--once");
+    assertThat(invalid.waitFor(1, TimeUnit.MINUTES)).isTrue();
+    assertThat(invalid.exitValue()).isEqualTo(1);
+    assertThat(read(badConfig).trim())
+        .isEqualTo("error: storage.root must be a local path or s3a://bucket/prefix, cannot be: hdfs://nn/lake");
+  }
+
+  private Map<String, String> environment(String topic) {
+    return Map.of(
+        "LAKEHOUSE_STORAGE_ROOT", folder.resolve("lake").toString(),
+        "LAKEHOUSE_KAFKA_BOOTSTRAP", TestKafka.bootstrapServers(),
+        "LAKEHOUSE_CLICKSTREAM_TOPIC", topic,
+        "LAKEHOUSE_INGEST_TRIGGER_INTERVAL", "500ms",
+        "LAKEHOUSE_INGEST_MAX_OFFSETS_PER_TRIGGER", "300",
+        "LAKEHOUSE_LOCAL_STATE_DIR", folder.resolve("state").toString());
+  }
+
+  private static long committedRows(String table) {
+    try {
+      return KernelTableReader.local().readAll(table).size();
+    } catch (RuntimeException notYetCreated) {
+      return 0;
+    }
+  }
+
+  private static List<Produced> produce(String topic, long count, long seed) {
+    return new EventProducer(TestKafka.bootstrapServers(), topic)
+        .send(new ClickstreamGenerator(GeneratorSpec.defaults(count, seed)), 0, true, message -> {})
+        .produced();
+  }
+
+  /** Runs the CLI's main class in a new JVM with this test's classpath and the launcher's flags. */
+  private static Process lakehouse(Map<String, String> environment, Path log, String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx2g");
+    command.addAll(List.of(System.getProperty("lakehouse.test.java17.flags", "").split("\\s+")));
+    command.add("-D" + ProjectHome.PROPERTY + "=" + ProjectHome.get());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(LakehouseCli.class.getName());
+    command.addAll(List.of(args));
+    command.removeIf(String::isBlank);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(environment);
+    builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    builder.environment().remove("LAKEHOUSE_CONFIG");
+    return builder.start();
+  }
+
+  private static String read(Path log) {
+    try {
+      return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "(no log)";
+    } catch (IOException e) {
+      return e.toString();
+    }
+  }
+
+}
