@@ -28,7 +28,8 @@ import picocli.CommandLine.ParentCommand;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = {
-      "Benchmarks. `bench ingest` produces N generated events to a fresh topic and ingests them",
+      "Measure throughput.",
+      "`bench ingest` produces N generated events to a fresh topic and ingests them",
       "into a fresh bronze table under <root>/_bench/, then prints both rates. Needs a broker",
       "(`./lakehouse local up`)."
     },

@@ -24,8 +24,9 @@ import picocli.CommandLine.ParentCommand;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Start local Kafka and S3, generate events (with duplicates, late and malformed ones),",
-      "ingest them into bronze and print what bronze holds."
+      "Run the pipeline once on generated data with local Kafka and S3.",
+      "Starts the local services, generates events (with duplicates, late and malformed ones),",
+      "ingests them into bronze and prints what bronze holds."
     })
 final class DemoCommand implements Callable<Integer> {
 

@@ -26,8 +26,9 @@ import picocli.CommandLine.ParentCommand;
     name = "generate",
     mixinStandardHelpOptions = true,
     description = {
-      "Write synthetic clickstream events to Kafka: sessions that browse, add to cart and buy,",
-      "with exact duplicates, days-late events, zone offsets and malformed records.",
+      "Write synthetic clickstream events to Kafka.",
+      "Sessions that browse, add to cart and buy, with exact duplicates, days-late events,",
+      "zone offsets and malformed records.",
       "A ground-truth summary (what silver and gold must hold) is written as JSON."
     })
 final class GenerateCommand implements Callable<Integer> {

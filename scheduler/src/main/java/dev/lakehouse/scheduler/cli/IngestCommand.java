@@ -2,6 +2,7 @@ package dev.lakehouse.scheduler.cli;
 
 import dev.lakehouse.bronze.BronzeIngest;
 import dev.lakehouse.bronze.IngestResult;
+import dev.lakehouse.core.config.Durations;
 import dev.lakehouse.core.config.LakehouseConfig;
 import dev.lakehouse.core.config.SourceConfig;
 import dev.lakehouse.core.spark.SparkSessions;
@@ -22,7 +23,8 @@ import picocli.CommandLine.ParentCommand;
     name = "ingest",
     mixinStandardHelpOptions = true,
     description = {
-      "Stream every configured source topic into bronze/<source> (exactly once, checkpointed).",
+      "Stream Kafka topics into bronze Delta tables, exactly once.",
+      "One checkpointed query per configured source topic, into bronze/<source>.",
       "Without --once it runs until Ctrl-C/SIGTERM with the configured trigger interval."
     })
 final class IngestCommand implements Callable<Integer> {
@@ -61,7 +63,7 @@ final class IngestCommand implements Callable<Integer> {
     for (SourceConfig source : sources) {
       queries.add(ingest.startContinuous(source));
       LOG.info("ingesting topic '{}' into bronze/{} every {} (Ctrl-C to stop)", source.topic(), source.name(),
-          config.ingest().triggerInterval());
+          Durations.format(config.ingest().triggerInterval()));
     }
     for (int i = 0; i < queries.size(); i++) {
       ingest.awaitTermination(queries.get(i), sources.get(i));

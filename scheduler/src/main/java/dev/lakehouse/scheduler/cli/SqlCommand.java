@@ -23,7 +23,8 @@ import picocli.CommandLine.ParentCommand;
     name = "sql",
     mixinStandardHelpOptions = true,
     description = {
-      "Run a Spark SQL query against the lakehouse tables, named <layer>.<table>,",
+      "Run a Spark SQL query against the lakehouse tables.",
+      "Tables are named <layer>.<table>,",
       "e.g. bronze.clickstream, silver.events, gold.user_daily, system.runs."
     })
 final class SqlCommand implements Callable<Integer> {

@@ -3,6 +3,8 @@ package dev.lakehouse.scheduler.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lakehouse.core.ProjectHome;
+import dev.lakehouse.core.config.StorageConfig;
+import dev.lakehouse.core.storage.TableLocations;
 import dev.lakehouse.core.process.Ports;
 import dev.lakehouse.core.testing.KernelTableReader;
 import dev.lakehouse.localkafka.TestKafka;
@@ -39,7 +41,7 @@ class LakehouseCliIT {
     String topic = "cli-" + UUID.randomUUID().toString().substring(0, 8);
     Map<String, String> environment = environment(topic);
     List<Produced> produced = new ArrayList<>(produce(topic, 2_000, 11));
-    String table = folder.resolve("lake").toUri() + "bronze/clickstream";
+    String table = new TableLocations(new StorageConfig(folder.resolve("lake").toString())).bronze("clickstream");
     Path log = folder.resolve("ingest.log");
 
     Process streaming = lakehouse(environment, log, "ingest");

@@ -1,0 +1,7 @@
+package dev.lakehouse.quality.suite;
+
+/** What a failed expectation does: {@code error} gates the batch, {@code warning} only reports. */
+public enum Severity {
+  ERROR,
+  WARNING
+}
