@@ -34,6 +34,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.junit.jupiter.api.BeforeAll;
@@ -150,6 +152,37 @@ class BronzeIngestIT {
         .isInstanceOf(LakehouseException.class)
         .hasMessageContaining("no Kafka broker answered at 127.0.0.1:" + closedPort + " within 2s")
         .hasMessageContaining("./lakehouse local up");
+  }
+
+  @Test
+  void offsetsKafkaNoLongerHoldsStopTheQueryWithAnActionableMessage() throws Exception {
+    LakehouseConfig config = config(storage.toString(), randomTopic(), Duration.ofSeconds(10), 0);
+    SourceConfig source = config.kafka().source("clickstream");
+    produce(source.topic(), 1_000, 6);
+    new BronzeIngest(spark, config).runUntilCaughtUp(source);
+    recreateTopic(source.topic());
+    produce(source.topic(), 10, 7);
+
+    assertThatThrownBy(() -> new BronzeIngest(spark, config).runUntilCaughtUp(source))
+        .isInstanceOf(LakehouseException.class)
+        .hasMessageContaining("Kafka no longer holds offsets the checkpoint expects")
+        .hasMessageContaining("LAKEHOUSE_INGEST_FAIL_ON_DATA_LOSS=false");
+  }
+
+  private static void recreateTopic(String topic) throws Exception {
+    try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", TestKafka.bootstrapServers()))) {
+      admin.deleteTopics(List.of(topic)).all().get();
+      assertThat(Ports.await(() -> !topicListed(admin, topic), Duration.ofSeconds(30), () -> false)).isTrue();
+      admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
+    }
+  }
+
+  private static boolean topicListed(Admin admin, String topic) {
+    try {
+      return admin.listTopics().names().get().contains(topic);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static long committedBatches(StreamingQuery query) {
