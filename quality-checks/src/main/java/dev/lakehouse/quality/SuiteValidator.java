@@ -1,0 +1,176 @@
+package dev.lakehouse.quality;
+
+import static java.util.Objects.requireNonNull;
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_compact;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import com.amazon.deequ.VerificationResult;
+import com.amazon.deequ.checks.CheckResult;
+import com.amazon.deequ.constraints.ConstraintResult;
+import com.amazon.deequ.constraints.ConstraintStatus;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lakehouse.quality.deequ.DeequRun;
+import dev.lakehouse.quality.suite.Expectation;
+import dev.lakehouse.quality.suite.ExpectationSuite;
+import dev.lakehouse.quality.suite.ExpectationType;
+import dev.lakehouse.quality.suite.Severity;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Runs an expectation suite on a batch with Deequ and reports in Great Expectations' shape.
+ * One Deequ verification run computes every metric; Deequ's row-level results mark the rows that
+ * fail row-level expectations.
+ *
+ * <p>The gate: a failed expectation at severity {@code error} stops publication if it is
+ * table-level, or row-level with an explicit {@code mostly} (a batch-wide tolerance). Row-level
+ * failures without {@code mostly} only send the failing rows to quarantine.
+ */
+public final class SuiteValidator {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int PARTIAL_UNEXPECTED = 20;
+
+  public Validation validate(Dataset<Row> batch, ExpectationSuite suite, String runId) {
+    requireNonNull(batch, "batch is null");
+    Instant started = Instant.now();
+    List<Expectation> expectations = suite.expectations();
+    List<String> columns = Arrays.asList(batch.columns());
+    DeequRun run = DeequRun.of(batch, expectations, columns);
+    VerificationResult verification = run.execute();
+
+    Dataset<Row> rowLevel = VerificationResult.rowLevelResultsAsDataFrame(batch.sparkSession(), verification, batch).cache();
+    List<Integer> rowChecks = run.rowLevelIndexes();
+    Row counts = rowLevel.agg(count(lit(1)), rowChecks.stream().map(i -> sum(when(col(run.description(i)).equalTo(false), 1).otherwise(0))).toArray(Column[]::new)).first();
+    long elementCount = counts.getLong(0);
+
+    ArrayNode results = JSON.createArrayNode();
+    List<String> gateFailures = new ArrayList<>();
+    int successful = 0;
+    for (int i = 0; i < expectations.size(); i++) {
+      Expectation expectation = expectations.get(i);
+      ObjectNode entry = results.addObject();
+      entry.set("expectation_config", config(expectation));
+      ObjectNode result = entry.putObject("result");
+      boolean success;
+      if (expectation.type() == ExpectationType.EXPECT_COLUMN_TO_EXIST) {
+        success = columns.contains(expectation.column().orElseThrow());
+      } else if (!run.covers(i)) {
+        success = false;
+        result.put("details", "the batch has no column " + expectation.column().orElse(expectation.kwargs().path("column_list").toString()));
+      } else {
+        CheckResult checkResult = run.result(verification, i);
+        success = checkResult.status() == com.amazon.deequ.checks.CheckStatus.Success();
+        int rowIndex = rowChecks.indexOf(i);
+        if (rowIndex >= 0) {
+          long unexpected = counts.isNullAt(rowIndex + 1) ? 0 : counts.getLong(rowIndex + 1);
+          result.put("element_count", elementCount);
+          result.put("unexpected_count", unexpected);
+          result.put("unexpected_percent", elementCount == 0 ? 0.0 : 100.0 * unexpected / elementCount);
+          result.set("partial_unexpected_list", partialUnexpected(rowLevel, run.description(i), expectation));
+        } else {
+          observedValue(checkResult).ifPresent(value -> result.put("observed_value", value));
+          result.put("element_count", elementCount);
+        }
+        firstMessage(checkResult).ifPresent(message -> result.put("details", message));
+      }
+      entry.put("success", success);
+      entry.putObject("exception_info").put("raised_exception", false);
+      if (success) {
+        successful++;
+      } else if (gates(expectation)) {
+        gateFailures.add(expectation.displayName());
+      }
+    }
+
+    Column[] failed = rowChecks.stream()
+        .map(i -> when(col(run.description(i)).equalTo(false), lit(expectations.get(i).displayName())))
+        .toArray(Column[]::new);
+    Dataset<Row> annotated = rowLevel
+        .withColumn(Validation.FAILED_EXPECTATIONS, failed.length == 0 ? array().cast("array<string>") : array_compact(array(failed)))
+        .drop(run.descriptions().toArray(String[]::new));
+    return new Validation(report(suite, runId, started, results, successful), annotated, gateFailures);
+  }
+
+  private static boolean gates(Expectation expectation) {
+    return expectation.severity() == Severity.ERROR
+        && (expectation.type().scope() == ExpectationType.Scope.TABLE || expectation.kwargs().has("mostly"));
+  }
+
+  private static ObjectNode report(ExpectationSuite suite, String runId, Instant started, ArrayNode results, int successful) {
+    ObjectNode report = JSON.createObjectNode();
+    int evaluated = results.size();
+    report.put("success", successful == evaluated);
+    ObjectNode statistics = report.putObject("statistics");
+    statistics.put("evaluated_expectations", evaluated);
+    statistics.put("successful_expectations", successful);
+    statistics.put("unsuccessful_expectations", evaluated - successful);
+    statistics.put("success_percent", evaluated == 0 ? 100.0 : 100.0 * successful / evaluated);
+    report.set("results", results);
+    ObjectNode meta = report.putObject("meta");
+    meta.put("expectation_suite_name", suite.name());
+    meta.putObject("run_id").put("run_name", runId).put("run_time", started.toString());
+    meta.put("validation_time", Instant.now().toString());
+    meta.put("great_expectations_version", "0.18 (format); executed by Deequ 2.1.0");
+    report.putObject("evaluation_parameters");
+    return report;
+  }
+
+  private static ObjectNode config(Expectation expectation) {
+    ObjectNode config = JSON.createObjectNode();
+    config.put("expectation_type", expectation.type().geName());
+    config.set("kwargs", expectation.kwargs().deepCopy());
+    config.set("meta", expectation.meta().deepCopy());
+    return config;
+  }
+
+  private static ArrayNode partialUnexpected(Dataset<Row> rowLevel, String description, Expectation expectation) {
+    ArrayNode values = JSON.createArrayNode();
+    String column = expectation.column().orElseThrow();
+    rowLevel.where(col(description).equalTo(false)).select(col(column).cast("string")).limit(PARTIAL_UNEXPECTED)
+        .collectAsList().forEach(row -> {
+          if (row.isNullAt(0)) {
+            values.addNull();
+          } else {
+            values.add(row.getString(0));
+          }
+        });
+    return values;
+  }
+
+  private static Optional<Double> observedValue(CheckResult result) {
+    if (result.constraintResults().isEmpty()) {
+      return Optional.empty();
+    }
+    ConstraintResult constraint = result.constraintResults().head();
+    if (constraint.metric().isEmpty() || constraint.metric().get().value().isFailure()) {
+      return Optional.empty();
+    }
+    Object value = constraint.metric().get().value().get();
+    return value instanceof Number number ? Optional.of(number.doubleValue()) : Optional.empty();
+  }
+
+  private static Optional<String> firstMessage(CheckResult result) {
+    if (result.constraintResults().isEmpty()) {
+      return Optional.empty();
+    }
+    ConstraintResult constraint = result.constraintResults().head();
+    return constraint.status() == ConstraintStatus.Success() || constraint.message().isEmpty()
+        ? Optional.empty()
+        : Optional.of(constraint.message().get());
+  }
+
+}

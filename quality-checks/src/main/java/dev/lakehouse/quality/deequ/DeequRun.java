@@ -1,0 +1,86 @@
+package dev.lakehouse.quality.deequ;
+
+import com.amazon.deequ.VerificationResult;
+import com.amazon.deequ.VerificationSuite;
+import com.amazon.deequ.checks.Check;
+import com.amazon.deequ.checks.CheckResult;
+import dev.lakehouse.quality.suite.Expectation;
+import dev.lakehouse.quality.suite.ExpectationType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * One Deequ verification run for a suite: a check per expectation (except column existence,
+ * which is a schema question), named {@code e<index>} so results map back to expectations.
+ */
+public final class DeequRun {
+
+  private final Dataset<Row> batch;
+  private final Map<Integer, Check> checks;
+  private final List<Integer> rowLevel;
+
+  private DeequRun(Dataset<Row> batch, Map<Integer, Check> checks, List<Integer> rowLevel) {
+    this.batch = batch;
+    this.checks = checks;
+    this.rowLevel = rowLevel;
+  }
+
+  /** Expectations on columns the batch lacks are left out: their column-exists check reports it. */
+  public static DeequRun of(Dataset<Row> batch, List<Expectation> expectations, List<String> columns) {
+    Map<Integer, Check> checks = new LinkedHashMap<>();
+    List<Integer> rowLevel = new ArrayList<>();
+    for (int i = 0; i < expectations.size(); i++) {
+      Expectation expectation = expectations.get(i);
+      boolean columnsExist = referencedColumns(expectation).stream().allMatch(columns::contains);
+      if (expectation.type() == ExpectationType.EXPECT_COLUMN_TO_EXIST || !columnsExist) {
+        continue;
+      }
+      checks.put(i, DeequChecks.toCheck(expectation, checkName(i)));
+      if (expectation.type().scope() == ExpectationType.Scope.ROW) {
+        rowLevel.add(i);
+      }
+    }
+    return new DeequRun(batch, checks, rowLevel);
+  }
+
+  public VerificationResult execute() {
+    return new VerificationSuite().onData(batch).addChecks(Scala.seq(new ArrayList<>(checks.values()))).run();
+  }
+
+  public CheckResult result(VerificationResult verification, int expectationIndex) {
+    return verification.checkResults().apply(checks.get(expectationIndex));
+  }
+
+  /** Indexes of the row-level expectations, whose per-row outcome Deequ adds as a column. */
+  public List<Integer> rowLevelIndexes() {
+    return List.copyOf(rowLevel);
+  }
+
+  public List<String> descriptions() {
+    return checks.values().stream().map(Check::description).toList();
+  }
+
+  /** False when the expectation is not run by Deequ (column existence, or a missing column). */
+  public boolean covers(int expectationIndex) {
+    return checks.containsKey(expectationIndex);
+  }
+
+  public String description(int expectationIndex) {
+    return checkName(expectationIndex);
+  }
+
+  private static String checkName(int index) {
+    return "e" + index;
+  }
+
+  static List<String> referencedColumns(Expectation expectation) {
+    List<String> referenced = new ArrayList<>();
+    expectation.column().ifPresent(referenced::add);
+    expectation.kwargs().path("column_list").forEach(column -> referenced.add(column.asText()));
+    return referenced;
+  }
+}

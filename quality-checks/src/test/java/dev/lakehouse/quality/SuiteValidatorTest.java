@@ -1,0 +1,147 @@
+package dev.lakehouse.quality;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lakehouse.core.config.ConfigLoader;
+import dev.lakehouse.core.testing.TestSpark;
+import dev.lakehouse.quality.suite.ExpectationSuite;
+import dev.lakehouse.quality.suite.SuiteLoader;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class SuiteValidatorTest {
+
+  private static final String NOT_NULL_USER = "expect_column_values_to_not_be_null(user_id)";
+  private static final String USER_LENGTH = "expect_column_value_lengths_to_be_between(user_id)";
+  private static final String TYPE_IN_SET = "expect_column_values_to_be_in_set(event_type)";
+  private static final String PURCHASE_AMOUNT_PRESENT = "expect_column_values_to_not_be_null(amount)";
+  private static final String PURCHASE_AMOUNT_NON_NEGATIVE = "expect_column_values_to_be_between(amount)";
+
+  private static SparkSession spark;
+  private static Dataset<Row> batch;
+
+  @BeforeAll
+  static void batch() {
+    spark = TestSpark.session(ConfigLoader.defaultsOnly().s3());
+    StructType schema = new StructType()
+        .add("event_id", DataTypes.StringType)
+        .add("user_id", DataTypes.StringType)
+        .add("event_type", DataTypes.StringType)
+        .add("amount", DataTypes.DoubleType);
+    List<Row> rows = List.of(
+        RowFactory.create("e1", "u1", "page_view", null),
+        RowFactory.create("e2", "u2", "purchase", 10.0),
+        RowFactory.create("e3", null, "page_view", null),
+        RowFactory.create("e4", "", "click", null),
+        RowFactory.create("e5", "u5", "purchase", null),
+        RowFactory.create("e6", "u6", "purchase", -1.0),
+        RowFactory.create("e7", "u7", "search", -3.0));
+    batch = spark.createDataFrame(rows, schema);
+  }
+
+  @Test
+  void rowLevelExpectationsNameEveryRuleEachRowBreaks() {
+    Validation validation = new SuiteValidator().validate(batch, suite(rowRules() + "," + tableRules(1)), "run-1");
+
+    Map<String, List<String>> failures = new HashMap<>();
+    validation.rows().collectAsList().forEach(row -> failures.put(row.getString(0), row.getList(row.fieldIndex(Validation.FAILED_EXPECTATIONS))));
+    assertThat(failures).containsOnly(
+        Map.entry("e1", List.of()),
+        Map.entry("e2", List.of()),
+        Map.entry("e3", List.of(NOT_NULL_USER)),
+        Map.entry("e4", List.of(USER_LENGTH, TYPE_IN_SET)),
+        Map.entry("e5", List.of(PURCHASE_AMOUNT_PRESENT)),
+        Map.entry("e6", List.of(PURCHASE_AMOUNT_NON_NEGATIVE)),
+        Map.entry("e7", List.of()));
+    assertThat(validation.rows().columns()).containsExactly("event_id", "user_id", "event_type", "amount", Validation.FAILED_EXPECTATIONS);
+    // row-level failures quarantine rows; they do not gate the batch
+    assertThat(validation.gatePassed()).isTrue();
+  }
+
+  @Test
+  void reportHasGreatExpectationsValidationResultShape() {
+    Validation validation = new SuiteValidator().validate(batch, suite(rowRules() + "," + tableRules(1)), "run-7");
+    JsonNode report = validation.result();
+
+    assertThat(report.get("success").asBoolean()).isFalse();
+    JsonNode statistics = report.get("statistics");
+    assertThat(statistics.get("evaluated_expectations").asInt()).isEqualTo(10);
+    // failing: the five row rules and the warning on max(amount)
+    assertThat(statistics.get("unsuccessful_expectations").asInt()).isEqualTo(6);
+    assertThat(statistics.get("successful_expectations").asInt()).isEqualTo(4);
+    assertThat(statistics.get("success_percent").asDouble()).isEqualTo(40.0);
+    assertThat(report.at("/meta/expectation_suite_name").asText()).isEqualTo("test_suite");
+    assertThat(report.at("/meta/run_id/run_name").asText()).isEqualTo("run-7");
+
+    JsonNode notNull = report.get("results").get(0);
+    assertThat(notNull.at("/expectation_config/expectation_type").asText()).isEqualTo("expect_column_values_to_not_be_null");
+    assertThat(notNull.at("/expectation_config/kwargs/column").asText()).isEqualTo("user_id");
+    assertThat(notNull.get("success").asBoolean()).isFalse();
+    assertThat(notNull.at("/result/element_count").asLong()).isEqualTo(7);
+    assertThat(notNull.at("/result/unexpected_count").asLong()).isEqualTo(1);
+    assertThat(notNull.at("/result/unexpected_percent").asDouble()).isEqualTo(100.0 / 7);
+    assertThat(notNull.at("/result/partial_unexpected_list").get(0).isNull()).isTrue();
+    JsonNode inSet = report.get("results").get(2);
+    assertThat(inSet.at("/result/partial_unexpected_list").toString()).isEqualTo("[\"click\"]");
+
+    JsonNode maxAmount = report.get("results").get(8);
+    assertThat(maxAmount.at("/expectation_config/expectation_type").asText()).isEqualTo("expect_column_max_to_be_between");
+    assertThat(maxAmount.get("success").asBoolean()).isFalse();
+    assertThat(maxAmount.at("/result/observed_value").asDouble()).isEqualTo(10.0);
+    JsonNode unique = report.get("results").get(7);
+    assertThat(unique.get("success").asBoolean()).isTrue();
+  }
+
+  @Test
+  void failedTableExpectationAtSeverityErrorGatesTheBatch() {
+    Validation tooFewRows = new SuiteValidator().validate(batch, suite(tableRules(100)), "run-2");
+
+    assertThat(tooFewRows.gatePassed()).isFalse();
+    assertThat(tooFewRows.gateFailures()).containsExactly("expect_table_row_count_to_be_between()");
+    assertThat(tooFewRows.result().at("/results/0/result/observed_value").asDouble()).isEqualTo(7.0);
+  }
+
+  @Test
+  void missingColumnFailsItsExpectationsInsteadOfCrashing() {
+    Validation validation = new SuiteValidator().validate(batch.drop("amount"), suite(
+        "{\"expectation_type\": \"expect_column_to_exist\", \"kwargs\": {\"column\": \"amount\"}},"
+            + "{\"expectation_type\": \"expect_column_sum_to_be_between\", \"kwargs\": {\"column\": \"amount\", \"min_value\": 0}}"), "run-3");
+
+    assertThat(validation.gateFailures()).containsExactly(
+        "expect_column_to_exist(amount)", "expect_column_sum_to_be_between(amount)");
+    assertThat(validation.result().at("/results/1/result/details").asText()).isEqualTo("the batch has no column amount");
+  }
+
+  private static String rowRules() {
+    return String.join(",", Arrays.asList(
+        "{\"expectation_type\": \"expect_column_values_to_not_be_null\", \"kwargs\": {\"column\": \"user_id\"}}",
+        "{\"expectation_type\": \"expect_column_value_lengths_to_be_between\", \"kwargs\": {\"column\": \"user_id\", \"min_value\": 1}}",
+        "{\"expectation_type\": \"expect_column_values_to_be_in_set\", \"kwargs\": {\"column\": \"event_type\", \"value_set\": [\"page_view\", \"purchase\", \"search\"]}}",
+        "{\"expectation_type\": \"expect_column_values_to_not_be_null\", \"kwargs\": {\"column\": \"amount\", \"row_condition\": \"event_type = 'purchase'\"}}",
+        "{\"expectation_type\": \"expect_column_values_to_be_between\", \"kwargs\": {\"column\": \"amount\", \"min_value\": 0, \"row_condition\": \"event_type = 'purchase'\"}}"));
+  }
+
+  private static String tableRules(int minRows) {
+    return String.join(",", Arrays.asList(
+        "{\"expectation_type\": \"expect_table_row_count_to_be_between\", \"kwargs\": {\"min_value\": " + minRows + ", \"max_value\": 1000}}",
+        "{\"expectation_type\": \"expect_column_to_exist\", \"kwargs\": {\"column\": \"event_id\"}}",
+        "{\"expectation_type\": \"expect_column_values_to_be_unique\", \"kwargs\": {\"column\": \"event_id\"}}",
+        "{\"expectation_type\": \"expect_column_max_to_be_between\", \"kwargs\": {\"column\": \"amount\", \"max_value\": 5}, \"meta\": {\"severity\": \"warning\"}}",
+        "{\"expectation_type\": \"expect_column_sum_to_be_between\", \"kwargs\": {\"column\": \"amount\", \"min_value\": 0, \"max_value\": 1000}}"));
+  }
+
+  private static ExpectationSuite suite(String expectations) {
+    return SuiteLoader.parse("{\"expectation_suite_name\": \"test_suite\", \"expectations\": [" + expectations + "]}", "test");
+  }
+}
