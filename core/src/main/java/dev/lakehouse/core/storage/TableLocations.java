@@ -22,7 +22,7 @@ public final class TableLocations {
     this.root = normalizeRoot(storage.root());
   }
 
-  /** The root as a URI ending in {@code /}: {@code s3a://bucket/prefix/} or {@code file:/…/}. */
+  /** The root as a URI ending in {@code /}: {@code s3a://bucket/prefix/} or {@code file:/abs/path/}. */
   public String root() {
     return root;
   }
@@ -64,16 +64,19 @@ public final class TableLocations {
     return table(Layer.CHECKPOINTS, query);
   }
 
+  /**
+   * Local roots become {@code file:/abs/path/}, the form Hadoop and Delta record, so that a
+   * location we pass and one Delta stored compare equal.
+   */
   private static String normalizeRoot(String configured) {
     String root;
     if (configured.startsWith("s3a://")) {
       root = configured;
-    } else if (configured.startsWith("file:")) {
-      root = Path.of(java.net.URI.create(configured)).toAbsolutePath().normalize().toUri().toString();
     } else {
       try {
-        root = Path.of(configured).toAbsolutePath().normalize().toUri().toString();
-      } catch (java.nio.file.InvalidPathException e) {
+        Path local = configured.startsWith("file:") ? Path.of(java.net.URI.create(configured)) : Path.of(configured);
+        root = "file:" + local.toAbsolutePath().normalize();
+      } catch (IllegalArgumentException e) {
         throw new InvalidConfigException("storage.root is not a valid path: " + configured, e);
       }
     }

@@ -28,8 +28,7 @@ class TableLocationsTest {
   void relativeLocalRootBecomesAnAbsoluteFileUri() {
     TableLocations locations = new TableLocations(new StorageConfig("./data"));
 
-    String expectedRoot = Path.of("data").toAbsolutePath().toUri().toString();
-    assertThat(locations.root()).isEqualTo(expectedRoot.endsWith("/") ? expectedRoot : expectedRoot + "/");
+    assertThat(locations.root()).isEqualTo("file:" + Path.of("data").toAbsolutePath() + "/");
     assertThat(locations.bronze("clickstream")).isEqualTo(locations.root() + "bronze/clickstream");
   }
 

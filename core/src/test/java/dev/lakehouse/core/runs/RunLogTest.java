@@ -1,0 +1,48 @@
+package dev.lakehouse.core.runs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lakehouse.core.config.ConfigLoader;
+import dev.lakehouse.core.config.StorageConfig;
+import dev.lakehouse.core.storage.TableLocations;
+import dev.lakehouse.core.testing.KernelTableReader;
+import dev.lakehouse.core.testing.TestSpark;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunLogTest {
+
+  @TempDir Path root;
+
+  @Test
+  void recordsEachRunOnceEvenWhenRecordedAgain() {
+    RunLog log = new RunLog(TestSpark.session(ConfigLoader.defaultsOnly().s3()), new TableLocations(new StorageConfig(root.toString())));
+    Instant start = Instant.parse("2026-11-20T10:00:00Z");
+    RunRecord first = new RunRecord("r-1", "silver", "bronze batch 0", start, start.plusSeconds(30), RunRecord.SUCCEEDED, 100, 90, 10, "");
+    RunRecord second = new RunRecord("r-2", "silver", "bronze batch 1", start.plusSeconds(60), start.plusSeconds(70), RunRecord.FAILED, 5, 0, 0, "gate failed");
+
+    log.record(first);
+    log.record(second);
+    log.record(first);
+
+    List<Map<String, Object>> rows = KernelTableReader.local().readAll(log.path());
+    assertThat(rows).hasSize(2);
+    Map<String, Object> failed = rows.stream().filter(row -> row.get("run_id").equals("r-2")).findFirst().orElseThrow();
+    assertThat(failed).containsEntry("status", "failed").containsEntry("message", "gate failed")
+        .containsEntry("rows_in", 5L).containsEntry("started_at", start.plusSeconds(60));
+    assertThat(log.path()).isEqualTo(new TableLocations(new StorageConfig(root.toString())).root() + "_system/runs");
+  }
+
+  @Test
+  void statusIsEitherSucceededOrFailed() {
+    Instant now = Instant.now();
+    assertThatThrownBy(() -> new RunRecord("r", "j", "s", now, now, "done", 0, 0, 0, ""))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("status must be succeeded or failed, cannot be: done");
+  }
+}
