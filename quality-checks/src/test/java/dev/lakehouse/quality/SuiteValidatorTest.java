@@ -104,6 +104,27 @@ class SuiteValidatorTest {
   }
 
   @Test
+  void resultsAreKeptAsGeJsonAndAsOneDeltaRowPerRun(@org.junit.jupiter.api.io.TempDir java.nio.file.Path root) throws Exception {
+    dev.lakehouse.quality.store.QualityResultsStore store = new dev.lakehouse.quality.store.QualityResultsStore(
+        spark, new dev.lakehouse.core.storage.TableLocations(new dev.lakehouse.core.config.StorageConfig(root.toString())));
+    Validation validation = new SuiteValidator().validate(batch, suite(tableRules(100)), "run 9");
+
+    store.save(validation);
+    store.save(validation);
+
+    java.nio.file.Path json = java.nio.file.Path.of(java.net.URI.create(store.jsonPath("test_suite", "run 9").replace("file:", "file://")));
+    assertThat(json.getFileName().toString()).isEqualTo("run_9.json");
+    JsonNode saved = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
+    assertThat(saved.toString()).isEqualTo(validation.result().toString());
+    List<Map<String, Object>> rows = dev.lakehouse.core.testing.KernelTableReader.local().readAll(store.table());
+    assertThat(rows).singleElement().satisfies(row -> {
+      assertThat(row).containsEntry("run_id", "run 9").containsEntry("suite", "test_suite")
+          .containsEntry("gate_passed", false).containsEntry("success", false);
+      assertThat(row.get("result_json")).isEqualTo(validation.result().toString());
+    });
+  }
+
+  @Test
   void failedTableExpectationAtSeverityErrorGatesTheBatch() {
     Validation tooFewRows = new SuiteValidator().validate(batch, suite(tableRules(100)), "run-2");
 

@@ -11,6 +11,9 @@ import io.delta.kernel.engine.Engine;
 import io.delta.kernel.internal.InternalScanFileUtils;
 import io.delta.kernel.internal.data.ScanStateRow;
 import io.delta.kernel.internal.util.Utils;
+import io.delta.kernel.data.ArrayValue;
+import io.delta.kernel.data.ColumnVector;
+import io.delta.kernel.types.ArrayType;
 import io.delta.kernel.types.BooleanType;
 import io.delta.kernel.types.DataType;
 import io.delta.kernel.types.DateType;
@@ -67,7 +70,7 @@ public final class KernelTableReader {
     return Table.forPath(engine, tablePath).getLatestSnapshot(engine).getVersion(engine);
   }
 
-  /** Every row of the latest snapshot; values as String, Integer, Long, Double, Instant, LocalDate… */
+  /** Every row of the latest snapshot; values as String, Integer, Long, Double, Instant, LocalDate, List of String… */
   public List<Map<String, Object>> readAll(String tablePath) {
     Snapshot snapshot = Table.forPath(engine, tablePath).getLatestSnapshot(engine);
     Scan scan = snapshot.getScanBuilder(engine).build();
@@ -135,6 +138,14 @@ public final class KernelTableReader {
       return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000), Math.floorMod(micros, 1_000_000) * 1000);
     } else if (type instanceof DateType) {
       return LocalDate.ofEpochDay(row.getInt(ordinal));
+    } else if (type instanceof ArrayType array && array.getElementType() instanceof StringType) {
+      ArrayValue value = row.getArray(ordinal);
+      ColumnVector elements = value.getElements();
+      List<String> strings = new ArrayList<>();
+      for (int i = 0; i < value.getSize(); i++) {
+        strings.add(elements.isNullAt(i) ? null : elements.getString(i));
+      }
+      return strings;
     }
     throw new IllegalArgumentException("unsupported column type " + type);
   }
