@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
       LocalCommand.class,
       GenerateCommand.class,
       IngestCommand.class,
+      SilverCommand.class,
       SqlCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class

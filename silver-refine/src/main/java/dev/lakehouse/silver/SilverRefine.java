@@ -1,0 +1,203 @@
+package dev.lakehouse.silver;
+
+import static java.util.Objects.requireNonNull;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.current_timestamp;
+import static org.apache.spark.sql.functions.lit;
+
+import dev.lakehouse.core.LakehouseException;
+import dev.lakehouse.core.config.LakehouseConfig;
+import dev.lakehouse.core.config.SourceConfig;
+import dev.lakehouse.core.runs.RunLog;
+import dev.lakehouse.core.runs.RunRecord;
+import dev.lakehouse.core.storage.TableLocations;
+import dev.lakehouse.quality.SuiteValidator;
+import dev.lakehouse.quality.Validation;
+import dev.lakehouse.quality.store.QualityResultsStore;
+import dev.lakehouse.quality.suite.ExpectationSuite;
+import dev.lakehouse.quality.suite.ExpectationType;
+import io.delta.tables.DeltaTable;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryException;
+import org.apache.spark.sql.streaming.Trigger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code lakehouse silver}: refines the bronze rows that arrived since the last successful run
+ * (a Delta stream of bronze with its own checkpoint, AvailableNow) into silver.events, sending
+ * invalid rows to quarantine.events.
+ *
+ * <p>Exactly once: a batch's offsets are committed to the checkpoint only after its writes;
+ * a crash before that re-runs the batch, and both writes are idempotent for it: the quarantine
+ * append carries the Delta transaction id (txnAppId, batch id), the silver MERGE inserts only
+ * event ids it does not have. A batch that fails the quality gate writes nothing and is retried
+ * by the next run.
+ */
+public final class SilverRefine {
+
+  public static final String JOB = "silver";
+  private static final Logger LOG = LoggerFactory.getLogger(SilverRefine.class);
+
+  private final SparkSession spark;
+  private final TableLocations locations;
+  private final SourceConfig source;
+  private final ExpectationSuite tableSuite;
+  private final EventRefiner refiner;
+  private final QualityResultsStore results;
+  private final RunLog runs;
+  private long batches;
+  private long rowsIn;
+  private long rowsOut;
+  private long quarantined;
+  private long duplicates;
+
+  public SilverRefine(SparkSession spark, LakehouseConfig config, ExpectationSuite suite) {
+    this.spark = requireNonNull(spark, "spark is null");
+    this.locations = new TableLocations(config.storage());
+    this.source = config.kafka().source("clickstream");
+    this.tableSuite = new ExpectationSuite(suite.name(), suite.of(ExpectationType.Scope.TABLE));
+    this.refiner = new EventRefiner(spark, suite);
+    this.results = new QualityResultsStore(spark, locations);
+    this.runs = new RunLog(spark, locations);
+  }
+
+  public String silverTable() {
+    return locations.silver(SilverSchema.EVENTS);
+  }
+
+  public String quarantineTable() {
+    return locations.quarantine(SilverSchema.EVENTS);
+  }
+
+  public SilverRunResult run() {
+    String bronze = locations.bronze(source.name());
+    if (!DeltaTable.isDeltaTable(spark, bronze)) {
+      throw LakehouseException.of("cannot refine silver", bronze + " is not a Delta table yet",
+          "ingest first: `./lakehouse ingest --once`");
+    }
+    long start = System.nanoTime();
+    spark.sparkContext().setJobDescription("silver refine " + bronze + " -> " + silverTable());
+    StreamingQuery query;
+    try {
+      query = spark.readStream().format("delta").load(bronze)
+            .writeStream()
+            .queryName("silver_" + SilverSchema.EVENTS)
+            .option("checkpointLocation", locations.checkpoint("silver_" + SilverSchema.EVENTS))
+            .trigger(Trigger.AvailableNow())
+            .foreachBatch((VoidFunction2<Dataset<Row>, Long>) this::refineBatch)
+            .start();
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new LakehouseException("the silver query did not start: " + e.getMessage(), e);
+    }
+    try {
+      query.awaitTermination();
+    } catch (StreamingQueryException e) {
+      Throwable cause = e.getCause();
+      while (cause != null && !(cause instanceof LakehouseException)) {
+        cause = cause.getCause();
+      }
+      if (cause instanceof LakehouseException lakehouse) {
+        throw lakehouse;
+      }
+      throw new LakehouseException("silver refine failed: " + e.getMessage(), e);
+    }
+    return new SilverRunResult((int) batches, rowsIn, rowsOut, quarantined, duplicates,
+        Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  private void refineBatch(Dataset<Row> bronzeBatch, Long batchId) {
+    Instant started = Instant.now();
+    String runId = "silver-" + started.toEpochMilli() + "-b" + batchId;
+    Dataset<Row> parsed = refiner.parse(bronzeBatch).cache();
+    try {
+      long in = parsed.count();
+      EventRefiner.Refined refined = refiner.validate(parsed, runId);
+      Dataset<Row> valid = refined.valid().cache();
+      long validCount = valid.count();
+      Dataset<Row> unique = EventRefiner.firstArrivals(valid).select(columns(SilverSchema.EVENT_COLUMNS)).cache();
+      long uniqueCount = unique.count();
+      Validation table = new SuiteValidator().validate(unique, tableSuite, runId + "-table");
+      results.save(refined.validation());
+      results.save(table);
+      if (!table.gatePassed()) {
+        String message = "silver batch " + batchId + " failed the quality gate (" + String.join(", ", table.gateFailures())
+            + "); nothing was published and bronze is untouched, so the next run retries it. Result: "
+            + results.jsonPath(tableSuite.name(), runId + "-table");
+        runs.record(new RunRecord(runId, JOB, "bronze batch " + batchId, started, Instant.now(), RunRecord.FAILED, in, 0, 0, message));
+        throw new QualityGateException(message);
+      }
+      long quarantinedCount = appendQuarantine(refined.quarantined(), batchId, runId);
+      long inserted = mergeIntoSilver(unique);
+      runs.record(new RunRecord(runId, JOB, "bronze batch " + batchId, started, Instant.now(), RunRecord.SUCCEEDED,
+          in, inserted, quarantinedCount, ""));
+      batches++;
+      rowsIn += in;
+      rowsOut += inserted;
+      quarantined += quarantinedCount;
+      duplicates += validCount - inserted;
+      LOG.info("silver batch {}: {} bronze rows -> {} new events, {} quarantined, {} duplicates dropped",
+          batchId, in, inserted, quarantinedCount, validCount - inserted);
+      valid.unpersist();
+      unique.unpersist();
+    } finally {
+      parsed.unpersist();
+    }
+  }
+
+  /** Idempotent per batch: Delta skips an append whose (txnAppId, txnVersion) it has seen. */
+  private long appendQuarantine(Dataset<Row> rows, long batchId, String runId) {
+    Dataset<Row> quarantine = rows
+        .withColumn("run_id", lit(runId))
+        .withColumn("quarantined_at", current_timestamp())
+        .select(columns(SilverSchema.QUARANTINE_COLUMNS))
+        .cache();
+    long count = quarantine.count();
+    quarantine.write().format("delta").mode("append").partitionBy("ingest_date")
+        .option("txnAppId", "quarantine_" + SilverSchema.EVENTS).option("txnVersion", batchId)
+        .save(quarantineTable());
+    quarantine.unpersist();
+    return count;
+  }
+
+  /**
+   * Insert-only MERGE on event_id, pruned to the event dates the batch touches, so its cost
+   * follows the batch. Idempotent: a re-run inserts nothing it inserted before. Returns the
+   * number of rows inserted.
+   */
+  private long mergeIntoSilver(Dataset<Row> unique) {
+    if (!DeltaTable.isDeltaTable(spark, silverTable())) {
+      unique.limit(0).write().format("delta").partitionBy("event_date").save(silverTable());
+    }
+    List<String> dates = unique.select("event_date").distinct().collectAsList().stream()
+        .map(row -> "DATE'" + row.getDate(0) + "'").toList();
+    if (dates.isEmpty()) {
+      return 0;
+    }
+    DeltaTable silver = DeltaTable.forPath(spark, silverTable());
+    long versionBefore = silver.history(1).select("version").first().getLong(0);
+    silver.as("silver")
+        .merge(unique.as("batch"), "silver.event_date IN (" + String.join(", ", dates) + ") AND silver.event_id = batch.event_id")
+        .whenNotMatched().insertAll()
+        .execute();
+    // a MERGE that inserts nothing makes no commit: then the last entry is someone else's
+    Row last = silver.history(1).select("version", "operationMetrics").first();
+    if (last.getLong(0) == versionBefore) {
+      return 0;
+    }
+    scala.collection.Map<String, String> metrics = last.getMap(1);
+    return Long.parseLong(metrics.get("numTargetRowsInserted").getOrElse(() -> "0"));
+  }
+
+  private static Column[] columns(List<String> names) {
+    return names.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
+  }
+}

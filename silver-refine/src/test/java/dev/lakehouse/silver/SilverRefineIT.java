@@ -1,0 +1,184 @@
+package dev.lakehouse.silver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.lakehouse.bronze.BronzeIngest;
+import dev.lakehouse.core.config.ConfigLoader;
+import dev.lakehouse.core.config.KafkaConfig;
+import dev.lakehouse.core.config.LakehouseConfig;
+import dev.lakehouse.core.config.SourceConfig;
+import dev.lakehouse.core.config.StorageConfig;
+import dev.lakehouse.core.runs.RunLog;
+import dev.lakehouse.core.storage.TableLocations;
+import dev.lakehouse.core.testing.KernelTableReader;
+import dev.lakehouse.core.testing.TestSpark;
+import dev.lakehouse.localkafka.TestKafka;
+import dev.lakehouse.localkafka.generator.ClickstreamGenerator;
+import dev.lakehouse.localkafka.generator.EventProducer;
+import dev.lakehouse.localkafka.generator.EventProducer.Produced;
+import dev.lakehouse.localkafka.generator.GeneratorSpec;
+import dev.lakehouse.localkafka.generator.GroundTruth;
+import dev.lakehouse.localkafka.generator.MessageKind;
+import dev.lakehouse.localkafka.generator.TruthEvent;
+import dev.lakehouse.quality.suite.ExpectationSuite;
+import dev.lakehouse.quality.suite.SuiteLoader;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SilverRefineIT {
+
+  /** Two minutes before midnight UTC: on-time events straddle two dates, offsets move more. */
+  private static final Instant BASE = Instant.parse("2026-11-20T23:58:00Z");
+
+  private static SparkSession spark;
+
+  @TempDir Path root;
+
+  @BeforeAll
+  static void start() {
+    TestKafka.bootstrapServers();
+    spark = TestSpark.session(ConfigLoader.defaultsOnly().s3());
+  }
+
+  @Test
+  void silverIsExactlyTheValidUniqueEventsAndQuarantineHoldsEveryInvalidMessage() {
+    LakehouseConfig config = config();
+    GroundTruth truth = new GroundTruth(true);
+    List<Produced> produced = produce(config, 4_000, 21, truth);
+    ingest(config);
+
+    SilverRunResult first = silver(config, defaultSuite()).run();
+
+    assertThat(first.rowsIn()).isEqualTo(produced.size());
+    assertThat(first.rowsOut()).isEqualTo(truth.validUniqueEvents());
+    assertThat(first.quarantined()).isEqualTo(truth.count(MessageKind.MALFORMED));
+    assertSilverEqualsTruth(config, truth);
+    assertQuarantineHoldsExactly(config, produced, 1);
+
+    assertThat(silver(config, defaultSuite()).run().rowsIn()).isZero();
+
+    // the same messages again: every event is a duplicate now, every invalid message quarantined again
+    List<Produced> resent = produce(config, 4_000, 21, new GroundTruth(false));
+    ingest(config);
+    SilverRunResult again = silver(config, defaultSuite()).run();
+    assertThat(again.rowsOut()).isZero();
+    assertSilverEqualsTruth(config, truth);
+    List<Produced> all = new java.util.ArrayList<>(produced);
+    all.addAll(resent);
+    assertQuarantineHoldsExactly(config, all, 2);
+    assertThat(KernelTableReader.local().readAll(new TableLocations(config.storage()).system(RunLog.TABLE)))
+        .allMatch(run -> run.get("status").equals("succeeded") && run.get("job").equals("silver"));
+  }
+
+  @Test
+  void aFailedGatePublishesNothingAndTheNextRunPublishesTheBatch() {
+    LakehouseConfig config = config();
+    GroundTruth truth = new GroundTruth(true);
+    produce(config, 1_000, 22, truth);
+    ingest(config);
+    ExpectationSuite strict = SuiteLoader.parse(
+        "{\"name\": \"silver_events\", \"expectations\": [{\"type\": \"expect_table_row_count_to_be_between\","
+            + " \"kwargs\": {\"max_value\": 10}, \"meta\": {\"severity\": \"error\"}}]}", "strict.json");
+    SilverRefine gated = silver(config, strict);
+
+    assertThatThrownBy(gated::run)
+        .isInstanceOf(QualityGateException.class)
+        .hasMessageContaining("failed the quality gate (expect_table_row_count_to_be_between())")
+        .hasMessageContaining("nothing was published");
+    String silverTable = gated.silverTable();
+    assertThat(io.delta.tables.DeltaTable.isDeltaTable(spark, silverTable)).isFalse();
+    assertThat(KernelTableReader.local().readAll(new TableLocations(config.storage()).system(RunLog.TABLE)))
+        .singleElement().satisfies(run -> assertThat(run.get("status")).isEqualTo("failed"));
+
+    SilverRunResult fixed = silver(config, defaultSuite()).run();
+
+    assertThat(fixed.rowsOut()).isEqualTo(truth.validUniqueEvents());
+    assertSilverEqualsTruth(config, truth);
+  }
+
+  private static void assertSilverEqualsTruth(LakehouseConfig config, GroundTruth truth) {
+    List<Map<String, Object>> rows = KernelTableReader.local().readAll(new TableLocations(config.storage()).silver("events"));
+    Map<String, Map<String, Object>> byId = new HashMap<>();
+    rows.forEach(row -> assertThat(byId.put((String) row.get("event_id"), row)).as("duplicate %s", row.get("event_id")).isNull());
+    assertThat(byId.keySet()).hasSize(truth.events().size());
+    assertThat(rows.get(0).keySet()).containsExactlyInAnyOrderElementsOf(SilverSchema.EVENT_COLUMNS);
+    for (TruthEvent event : truth.events()) {
+      Map<String, Object> row = byId.get(event.eventId());
+      assertThat(row).as(event.eventId()).isNotNull();
+      assertThat(row.get("event_time")).isEqualTo(event.eventTime());
+      assertThat(row.get("event_date")).isEqualTo(event.eventDate());
+      assertThat(row.get("event_hour")).isEqualTo(event.eventHour());
+      assertThat(row.get("user_id")).isEqualTo(event.userId());
+      assertThat(row.get("session_id")).isEqualTo(event.sessionId());
+      assertThat(row.get("event_type")).isEqualTo(event.eventType());
+      assertThat(row.get("page")).isEqualTo(event.page().orElse(null));
+      assertThat(row.get("product_id")).isEqualTo(event.productId().orElse(null));
+      assertThat(row.get("currency")).isEqualTo(event.currency().orElse(null));
+      if (event.amount().isPresent()) {
+        assertThat((Double) row.get("amount")).isCloseTo(event.amount().get().doubleValue(), within(1e-9));
+      } else {
+        assertThat(row.get("amount")).isNull();
+      }
+    }
+  }
+
+  /** Quarantine = each malformed message {@code copies} times over, at its coordinates, with reasons. */
+  private static void assertQuarantineHoldsExactly(LakehouseConfig config, List<Produced> produced, int copies) {
+    List<Map<String, Object>> rows = KernelTableReader.local().readAll(new TableLocations(config.storage()).quarantine("events"));
+    Set<String> expected = new HashSet<>();
+    Map<String, Optional<String>> values = new HashMap<>();
+    produced.stream().filter(record -> record.message().kind() == MessageKind.MALFORMED).forEach(record -> {
+      expected.add(record.partition() + "/" + record.offset());
+      values.put(record.partition() + "/" + record.offset(), record.message().value());
+    });
+    Set<String> actual = new HashSet<>();
+    for (Map<String, Object> row : rows) {
+      String coordinates = row.get("partition") + "/" + row.get("offset");
+      assertThat(actual.add(coordinates)).as("quarantined twice: %s", coordinates).isTrue();
+      assertThat(row.get("value")).isEqualTo(values.getOrDefault(coordinates, Optional.of("not malformed")).orElse(null));
+      assertThat((List<?>) row.get("failed_expectations")).as("reasons of %s", row.get("value")).isNotEmpty();
+    }
+    assertThat(actual).isEqualTo(expected);
+    assertThat(rows).hasSize(expected.size());
+    assertThat(expected.size() % copies).isZero();
+  }
+
+  private LakehouseConfig config() {
+    LakehouseConfig defaults = ConfigLoader.defaultsOnly();
+    String topic = "silver-" + UUID.randomUUID().toString().substring(0, 8);
+    return defaults
+        .withStorage(new StorageConfig(root.toString()))
+        .withKafka(new KafkaConfig(TestKafka.bootstrapServers(), List.of(new SourceConfig("clickstream", topic))));
+  }
+
+  private static List<Produced> produce(LakehouseConfig config, long count, long seed, GroundTruth truth) {
+    return new EventProducer(TestKafka.bootstrapServers(), config.kafka().source("clickstream").topic())
+        .send(new ClickstreamGenerator(GeneratorSpec.defaults(count, seed).withBaseTime(BASE)), 0, true, truth::record)
+        .produced();
+  }
+
+  private static void ingest(LakehouseConfig config) {
+    new BronzeIngest(spark, config).runUntilCaughtUp(config.kafka().source("clickstream"));
+  }
+
+  private static SilverRefine silver(LakehouseConfig config, ExpectationSuite suite) {
+    return new SilverRefine(spark, config, suite);
+  }
+
+  private static ExpectationSuite defaultSuite() {
+    return SuiteLoader.load("silver_events", Optional.empty());
+  }
+}
