@@ -7,6 +7,10 @@ import dev.lakehouse.core.spark.SparkSessions;
 import dev.lakehouse.core.storage.TableLocations;
 import dev.lakehouse.localkafka.generator.GeneratorSpec;
 import dev.lakehouse.localkafka.generator.GroundTruth;
+import dev.lakehouse.localkafka.generator.MessageKind;
+import dev.lakehouse.quality.suite.SuiteLoader;
+import dev.lakehouse.silver.SilverRefine;
+import dev.lakehouse.silver.SilverRunResult;
 import dev.lakehouse.scheduler.local.LocalServices;
 import java.io.PrintStream;
 import java.util.List;
@@ -26,7 +30,7 @@ import picocli.CommandLine.ParentCommand;
     description = {
       "Run the pipeline once on generated data with local Kafka and S3.",
       "Starts the local services, generates events (with duplicates, late and malformed ones),",
-      "ingests them into bronze and prints what bronze holds."
+      "ingests them into bronze, refines silver and prints both with the quality report."
     })
 final class DemoCommand implements Callable<Integer> {
 
@@ -69,10 +73,33 @@ final class DemoCommand implements Callable<Integer> {
     out.printf("%nthis run produced %,d messages: %,d valid unique events, the rest duplicates and"
             + " malformed records, all kept raw in bronze (%s)%n",
         truth.messages(), truth.validUniqueEvents(), table);
+
+    step(out, 5, "silver (parse, expectations, quarantine, dedupe)");
+    SilverRefine refine = new SilverRefine(spark, config, SuiteLoader.load("silver_events", Optional.empty()));
+    SilverRunResult silver = refine.run();
+    SilverCommand.print(silver, refine);
+    out.printf("ground truth for this run: %,d new valid events, %,d malformed (silver added %,d, quarantined %,d)%n",
+        truth.validUniqueEvents(), truth.count(MessageKind.MALFORMED), silver.rowsOut(), silver.quarantined());
+    printQuery(out, spark, "silver events per event_date",
+        "SELECT event_date, count(*) AS events, count(DISTINCT user_id) AS users,"
+            + " round(sum(CASE WHEN event_type = 'purchase' THEN amount ELSE 0 END), 2) AS revenue"
+            + " FROM delta.`" + refine.silverTable() + "` GROUP BY event_date ORDER BY event_date");
+    printQuery(out, spark, "quarantine by reason",
+        "SELECT reason, count(*) AS records FROM delta.`" + refine.quarantineTable() + "`"
+            + " LATERAL VIEW explode(failed_expectations) AS reason GROUP BY reason ORDER BY records DESC");
+    printQuery(out, spark, "last quality results (_system/quality_results)",
+        "SELECT run_id, success, gate_passed, evaluated_expectations, unsuccessful_expectations,"
+            + " round(success_percent, 1) AS success_percent FROM delta.`"
+            + new TableLocations(config.storage()).system("quality_results") + "` ORDER BY validated_at DESC LIMIT 4");
     return 0;
   }
 
+  private static void printQuery(PrintStream out, SparkSession spark, String title, String sql) {
+    out.printf("%n%s%n", title);
+    out.println(spark.sql(sql).showString(50, 60, false));
+  }
+
   private static void step(PrintStream out, int number, String title) {
-    out.printf("%n== %d/4 %s%n", number, title);
+    out.printf("%n== %d/5 %s%n", number, title);
   }
 }
