@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.lit;
 import dev.lakehouse.core.LakehouseException;
 import dev.lakehouse.core.config.LakehouseConfig;
 import dev.lakehouse.core.config.SourceConfig;
+import dev.lakehouse.core.partition.DateRange;
 import dev.lakehouse.core.runs.RunLog;
 import dev.lakehouse.core.runs.RunRecord;
 import dev.lakehouse.core.storage.TableLocations;
@@ -79,11 +80,7 @@ public final class SilverRefine {
   }
 
   public SilverRunResult run() {
-    String bronze = locations.bronze(source.name());
-    if (!DeltaTable.isDeltaTable(spark, bronze)) {
-      throw LakehouseException.of("cannot refine silver", bronze + " is not a Delta table yet",
-          "ingest first: `./lakehouse ingest --once`");
-    }
+    String bronze = requireBronze();
     long start = System.nanoTime();
     spark.sparkContext().setJobDescription("silver refine " + bronze + " -> " + silverTable());
     StreamingQuery query;
@@ -114,6 +111,60 @@ public final class SilverRefine {
         Duration.ofNanos(System.nanoTime() - start));
   }
 
+  /**
+   * {@code rerun silver --from --to}: rebuilds exactly those event_date partitions from all of
+   * bronze with the same rules, and swaps them in one commit (replaceWhere), so it is safe to
+   * repeat and readers see the old or the new partitions. Quarantine is not rewritten.
+   */
+  public SilverRunResult rebuild(DateRange range) {
+    String bronze = requireBronze();
+    long start = System.nanoTime();
+    Instant started = Instant.now();
+    String runId = "silver-rerun-" + started.toEpochMilli();
+    String scope = "event_date " + range;
+    spark.sparkContext().setJobDescription("silver rerun " + range);
+    Dataset<Row> parsed = refiner.parse(spark.read().format("delta").load(bronze)).where(range.predicate("event_date")).cache();
+    try {
+      long in = parsed.count();
+      EventRefiner.Refined refined = refiner.validate(parsed, runId);
+      Dataset<Row> unique = EventRefiner.firstArrivals(refined.valid()).select(columns(SilverSchema.EVENT_COLUMNS)).cache();
+      long out = unique.count();
+      gate(unique, refined, runId, scope, started, in);
+      unique.write().format("delta").mode("overwrite").partitionBy("event_date")
+          .option("replaceWhere", range.predicate("event_date"))
+          .save(silverTable());
+      runs.record(new RunRecord(runId, JOB + "-rerun", scope, started, Instant.now(), RunRecord.SUCCEEDED, in, out, 0, ""));
+      LOG.info("silver rerun {}: {} events written from {} bronze rows of those dates", range, out, in);
+      unique.unpersist();
+      return new SilverRunResult(1, in, out, 0, in - out, Duration.ofNanos(System.nanoTime() - start));
+    } finally {
+      parsed.unpersist();
+    }
+  }
+
+  private String requireBronze() {
+    String bronze = locations.bronze(source.name());
+    if (!DeltaTable.isDeltaTable(spark, bronze)) {
+      throw LakehouseException.of("cannot refine silver", bronze + " is not a Delta table yet",
+          "ingest first: `./lakehouse ingest --once`");
+    }
+    return bronze;
+  }
+
+  /** Validates what would be published, keeps both results, and stops on a failed gate. */
+  private void gate(Dataset<Row> unique, EventRefiner.Refined refined, String runId, String scope, Instant started, long in) {
+    Validation table = new SuiteValidator().validate(unique, tableSuite, runId + "-table");
+    results.save(refined.validation());
+    results.save(table);
+    if (!table.gatePassed()) {
+      String message = "silver " + scope + " failed the quality gate (" + String.join(", ", table.gateFailures())
+          + "); nothing was published and bronze is untouched, so the next run retries it. Result: "
+          + results.jsonPath(tableSuite.name(), runId + "-table");
+      runs.record(new RunRecord(runId, JOB, scope, started, Instant.now(), RunRecord.FAILED, in, 0, 0, message));
+      throw new QualityGateException(message);
+    }
+  }
+
   private void refineBatch(Dataset<Row> bronzeBatch, Long batchId) {
     Instant started = Instant.now();
     String runId = "silver-" + started.toEpochMilli() + "-b" + batchId;
@@ -125,16 +176,7 @@ public final class SilverRefine {
       long validCount = valid.count();
       Dataset<Row> unique = EventRefiner.firstArrivals(valid).select(columns(SilverSchema.EVENT_COLUMNS)).cache();
       long uniqueCount = unique.count();
-      Validation table = new SuiteValidator().validate(unique, tableSuite, runId + "-table");
-      results.save(refined.validation());
-      results.save(table);
-      if (!table.gatePassed()) {
-        String message = "silver batch " + batchId + " failed the quality gate (" + String.join(", ", table.gateFailures())
-            + "); nothing was published and bronze is untouched, so the next run retries it. Result: "
-            + results.jsonPath(tableSuite.name(), runId + "-table");
-        runs.record(new RunRecord(runId, JOB, "bronze batch " + batchId, started, Instant.now(), RunRecord.FAILED, in, 0, 0, message));
-        throw new QualityGateException(message);
-      }
+      gate(unique, refined, runId, "batch " + batchId, started, in);
       long quarantinedCount = appendQuarantine(refined.quarantined(), batchId, runId);
       long inserted = mergeIntoSilver(unique);
       runs.record(new RunRecord(runId, JOB, "bronze batch " + batchId, started, Instant.now(), RunRecord.SUCCEEDED,

@@ -96,7 +96,7 @@ class SilverRefineIT {
 
     assertThatThrownBy(gated::run)
         .isInstanceOf(QualityGateException.class)
-        .hasMessageContaining("failed the quality gate (expect_table_row_count_to_be_between())")
+        .hasMessageContaining("silver batch 0 failed the quality gate (expect_table_row_count_to_be_between())")
         .hasMessageContaining("nothing was published");
     String silverTable = gated.silverTable();
     assertThat(io.delta.tables.DeltaTable.isDeltaTable(spark, silverTable)).isFalse();
@@ -107,6 +107,32 @@ class SilverRefineIT {
 
     assertThat(fixed.rowsOut()).isEqualTo(truth.validUniqueEvents());
     assertSilverEqualsTruth(config, truth);
+  }
+
+  @Test
+  void rerunRebuildsExactlyTheGivenDatesAndIsSafeToRepeat() {
+    LakehouseConfig config = config();
+    GroundTruth truth = new GroundTruth(true);
+    produce(config, 3_000, 23, truth);
+    ingest(config);
+    SilverRefine refine = silver(config, defaultSuite());
+    refine.run();
+    java.time.LocalDate lost = java.time.LocalDate.of(2026, 11, 20);
+    java.time.LocalDate untouched = java.time.LocalDate.of(2026, 11, 21);
+    io.delta.tables.DeltaTable.forPath(spark, refine.silverTable()).delete("event_date = DATE'" + lost + "'");
+    List<Map<String, Object>> untouchedBefore = rowsOn(refine.silverTable(), untouched);
+    assertThat(untouchedBefore).isNotEmpty();
+
+    SilverRunResult rerun = refine.rebuild(dev.lakehouse.core.partition.DateRange.parse(lost.toString(), lost.toString(), 31));
+    assertThat(rerun.rowsOut()).isEqualTo(truth.byEventDate().get(lost).events());
+    assertSilverEqualsTruth(config, truth);
+    refine.rebuild(dev.lakehouse.core.partition.DateRange.parse(lost.toString(), lost.toString(), 31));
+    assertSilverEqualsTruth(config, truth);
+    assertThat(rowsOn(refine.silverTable(), untouched)).containsExactlyInAnyOrderElementsOf(untouchedBefore);
+  }
+
+  private static List<Map<String, Object>> rowsOn(String table, java.time.LocalDate date) {
+    return KernelTableReader.local().readAll(table).stream().filter(row -> row.get("event_date").equals(date)).toList();
   }
 
   private static void assertSilverEqualsTruth(LakehouseConfig config, GroundTruth truth) {
