@@ -9,7 +9,10 @@ import dev.lakehouse.core.config.StorageConfig;
 import dev.lakehouse.core.spark.SparkSessions;
 import dev.lakehouse.localkafka.generator.GeneratorSpec;
 import java.io.IOException;
-import java.io.PrintStream;
+import dev.lakehouse.quality.suite.SuiteLoader;
+import dev.lakehouse.silver.SilverRefine;
+import dev.lakehouse.silver.SilverRunResult;
+import org.apache.spark.sql.SparkSession;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,11 +32,12 @@ import picocli.CommandLine.ParentCommand;
     mixinStandardHelpOptions = true,
     description = {
       "Measure throughput.",
+      "`bench silver` does the same, then times one silver run over the new bronze table.",
       "`bench ingest` produces N generated events to a fresh topic and ingests them",
       "into a fresh bronze table under <root>/_bench/, then prints both rates. Needs a broker",
       "(`./lakehouse local up`)."
     },
-    subcommands = {BenchCommand.Ingest.class})
+    subcommands = {BenchCommand.Ingest.class, BenchCommand.Silver.class})
 final class BenchCommand implements Runnable {
 
   @ParentCommand LakehouseCli root;
@@ -58,25 +62,68 @@ final class BenchCommand implements Runnable {
 
     @Override
     public Integer call() {
-      PrintStream out = System.out;
-      LakehouseConfig base = bench.root.config();
-      String run = "bench" + Instant.now().getEpochSecond();
-      String root = base.storage().root().replaceAll("/+$", "") + "/_bench/" + run;
-      SourceConfig source = new SourceConfig("clickstream", run);
-      LakehouseConfig config =
-          base.withStorage(new StorageConfig(root))
-              .withKafka(new KafkaConfig(base.kafka().bootstrapServers(), List.of(source)));
-
-      GenerateCommand.run(config, GeneratorSpec.defaults(events, 1), source.topic(), 0, Optional.empty(), out);
-      IngestResult result =
-          new BronzeIngest(SparkSessions.getOrCreate(config, "lakehouse-bench"), config).runUntilCaughtUp(source);
-      IngestCommand.print(result);
-      out.printf("bench ingest: %,d records, %.1f s wall clock including query start-up, %,.0f records/s%n",
+      BenchRun run = BenchRun.create(bench.root.config(), events);
+      IngestResult result = run.ingest();
+      System.out.printf("bench ingest: %,d records, %.1f s wall clock including query start-up, %,.0f records/s%n",
           result.rows(), result.duration().toMillis() / 1000.0, result.rowsPerSecond());
+      run.cleanUp(keep);
+      return 0;
+    }
+  }
+
+  @Command(name = "silver", mixinStandardHelpOptions = true,
+      description = "bronze → silver throughput (generate and ingest first, then time one silver run).")
+  static final class Silver implements Callable<Integer> {
+
+    @ParentCommand BenchCommand bench;
+
+    @Option(names = "--events", defaultValue = "1000000", description = "Messages (default: ${DEFAULT-VALUE}).")
+    long events;
+
+    @Option(names = "--keep", description = "Keep the bench tables (local roots are deleted by default).")
+    boolean keep;
+
+    @Override
+    public Integer call() {
+      BenchRun run = BenchRun.create(bench.root.config(), events);
+      run.ingest();
+      SilverRefine refine = new SilverRefine(run.spark(), run.config(), SuiteLoader.load("silver_events", Optional.empty()));
+      SilverRunResult result = refine.run();
+      SilverCommand.print(result, refine);
+      System.out.printf("bench silver: %,d bronze rows, %.1f s wall clock, %,.0f rows/s%n", result.rowsIn(),
+          result.duration().toMillis() / 1000.0, result.rowsIn() / Math.max(0.001, result.duration().toMillis() / 1000.0));
+      run.cleanUp(keep);
+      return 0;
+    }
+  }
+
+  /** A fresh topic and a fresh root under {@code <root>/_bench/}, filled with generated events. */
+  private record BenchRun(LakehouseConfig config, SourceConfig source, String root) {
+
+    static BenchRun create(LakehouseConfig base, long events) {
+      String name = "bench" + Instant.now().getEpochSecond();
+      String root = base.storage().root().replaceAll("/+$", "") + "/_bench/" + name;
+      SourceConfig source = new SourceConfig("clickstream", name);
+      LakehouseConfig config = base.withStorage(new StorageConfig(root))
+          .withKafka(new KafkaConfig(base.kafka().bootstrapServers(), List.of(source)));
+      GenerateCommand.run(config, GeneratorSpec.defaults(events, 1), source.topic(), 0, Optional.empty(), System.out);
+      return new BenchRun(config, source, root);
+    }
+
+    SparkSession spark() {
+      return SparkSessions.getOrCreate(config, "lakehouse-bench");
+    }
+
+    IngestResult ingest() {
+      IngestResult result = new BronzeIngest(spark(), config).runUntilCaughtUp(source);
+      IngestCommand.print(result);
+      return result;
+    }
+
+    void cleanUp(boolean keep) {
       if (!keep && !config.storage().isS3()) {
         deleteRecursively(Path.of(root));
       }
-      return 0;
     }
 
     private static void deleteRecursively(Path path) {
