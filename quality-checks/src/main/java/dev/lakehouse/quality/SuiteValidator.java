@@ -45,12 +45,21 @@ public final class SuiteValidator {
   private static final int PARTIAL_UNEXPECTED = 20;
 
   public Validation validate(Dataset<Row> batch, ExpectationSuite suite, String runId) {
+    return validate(batch, suite, runId, Optional.empty());
+  }
+
+  /**
+   * With {@code history}, Deequ also stores this run's metrics and checks the row count against
+   * earlier runs; the outcome is reported under {@code meta.anomaly_checks} and never gates.
+   */
+  public Validation validate(Dataset<Row> batch, ExpectationSuite suite, String runId, Optional<MetricsHistory> history) {
     requireNonNull(batch, "batch is null");
     Instant started = Instant.now();
     List<Expectation> expectations = suite.expectations();
     List<String> columns = Arrays.asList(batch.columns());
     DeequRun run = DeequRun.of(batch, expectations, columns);
-    VerificationResult verification = run.execute();
+    VerificationResult verification =
+        history.map(metrics -> run.execute(metrics, suite.name())).orElseGet(run::execute);
 
     Dataset<Row> rowLevel = VerificationResult.rowLevelResultsAsDataFrame(batch.sparkSession(), verification, batch).cache();
     List<Integer> rowChecks = run.rowLevelIndexes();
@@ -102,7 +111,20 @@ public final class SuiteValidator {
     Dataset<Row> annotated = rowLevel
         .withColumn(Validation.FAILED_EXPECTATIONS, failed.length == 0 ? array().cast("array<string>") : array_compact(array(failed)))
         .drop(run.descriptions().toArray(String[]::new));
-    return new Validation(report(suite, runId, started, results, successful), annotated, gateFailures);
+    ObjectNode report = report(suite, runId, started, results, successful);
+    history.ifPresent(metrics -> DeequRun.anomalyResult(verification).ifPresent(anomaly -> {
+      ObjectNode entry = ((ObjectNode) report.get("meta")).putArray("anomaly_checks").addObject();
+      entry.put("metric", "row_count");
+      entry.put("strategy", metrics.strategy());
+      entry.put("repository", metrics.repositoryPath());
+      Optional<String> message = firstMessage(anomaly);
+      // Deequ fails the check when there is no earlier run; that is not an anomaly
+      boolean firstRun = message.filter(text -> text.contains("have to be previous results")).isPresent();
+      entry.put("success", firstRun || anomaly.status() == com.amazon.deequ.checks.CheckStatus.Success());
+      observedValue(anomaly).ifPresent(value -> entry.put("observed_value", value));
+      entry.put("details", firstRun ? "no earlier runs to compare with yet" : message.orElse(""));
+    }));
+    return new Validation(report, annotated, gateFailures);
   }
 
   private static boolean gates(Expectation expectation) {

@@ -125,6 +125,26 @@ class SuiteValidatorTest {
   }
 
   @Test
+  void rowCountIsCheckedAgainstEarlierRunsInTheMetricsRepository(@org.junit.jupiter.api.io.TempDir java.nio.file.Path folder) {
+    MetricsHistory history = new MetricsHistory(folder.resolve("metrics.json").toString(), 0.5, 2.0);
+    SuiteValidator validator = new SuiteValidator();
+    ExpectationSuite suite = suite(tableRules(1));
+
+    JsonNode first = validator.validate(batch, suite, "h-1", java.util.Optional.of(history)).result();
+    JsonNode same = validator.validate(batch, suite, "h-2", java.util.Optional.of(history)).result();
+    Validation shrunk = validator.validate(batch.limit(2), suite, "h-3", java.util.Optional.of(history));
+
+    assertThat(first.at("/meta/anomaly_checks/0/success").asBoolean()).as(first.get("meta").toString()).isTrue();
+    assertThat(same.at("/meta/anomaly_checks/0/success").asBoolean()).isTrue();
+    assertThat(shrunk.result().at("/meta/anomaly_checks/0/success").asBoolean()).isFalse();
+    assertThat(shrunk.result().at("/meta/anomaly_checks/0/strategy").asText())
+        .isEqualTo("RelativeRateOfChange(maxRateDecrease=0.5, maxRateIncrease=2.0)");
+    // an anomaly warns; it does not stop the batch
+    assertThat(shrunk.gatePassed()).isTrue();
+    assertThat(folder.resolve("metrics.json")).exists();
+  }
+
+  @Test
   void failedTableExpectationAtSeverityErrorGatesTheBatch() {
     Validation tooFewRows = new SuiteValidator().validate(batch, suite(tableRules(100)), "run-2");
 

@@ -12,6 +12,7 @@ import dev.lakehouse.core.partition.DateRange;
 import dev.lakehouse.core.runs.RunLog;
 import dev.lakehouse.core.runs.RunRecord;
 import dev.lakehouse.core.storage.TableLocations;
+import dev.lakehouse.quality.MetricsHistory;
 import dev.lakehouse.quality.SuiteValidator;
 import dev.lakehouse.quality.Validation;
 import dev.lakehouse.quality.store.QualityResultsStore;
@@ -21,6 +22,7 @@ import io.delta.tables.DeltaTable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -55,6 +57,8 @@ public final class SilverRefine {
   private final EventRefiner refiner;
   private final QualityResultsStore results;
   private final RunLog runs;
+  /** Deequ metrics of published batches; their row count is checked against earlier ones. */
+  private final MetricsHistory history;
   private long batches;
   private long rowsIn;
   private long rowsOut;
@@ -69,6 +73,7 @@ public final class SilverRefine {
     this.refiner = new EventRefiner(spark, suite);
     this.results = new QualityResultsStore(spark, locations);
     this.runs = new RunLog(spark, locations);
+    this.history = new MetricsHistory(locations.system("deequ_metrics") + "/" + suite.name() + ".json", 0.2, 5.0);
   }
 
   public String silverTable() {
@@ -153,7 +158,7 @@ public final class SilverRefine {
 
   /** Validates what would be published, keeps both results, and stops on a failed gate. */
   private void gate(Dataset<Row> unique, EventRefiner.Refined refined, String runId, String scope, Instant started, long in) {
-    Validation table = new SuiteValidator().validate(unique, tableSuite, runId + "-table");
+    Validation table = new SuiteValidator().validate(unique, tableSuite, runId + "-table", Optional.of(history));
     results.save(refined.validation());
     results.save(table);
     if (!table.gatePassed()) {

@@ -1,6 +1,14 @@
 package dev.lakehouse.quality.deequ;
 
+import com.amazon.deequ.AnomalyCheckConfig;
 import com.amazon.deequ.VerificationResult;
+import com.amazon.deequ.analyzers.Size;
+import com.amazon.deequ.anomalydetection.RelativeRateOfChangeStrategy;
+import com.amazon.deequ.checks.CheckLevel;
+import com.amazon.deequ.repository.ResultKey;
+import com.amazon.deequ.repository.fs.FileSystemMetricsRepository;
+import dev.lakehouse.quality.MetricsHistory;
+import scala.Option;
 import com.amazon.deequ.VerificationSuite;
 import com.amazon.deequ.checks.Check;
 import com.amazon.deequ.checks.CheckResult;
@@ -47,8 +55,42 @@ public final class DeequRun {
     return new DeequRun(batch, checks, rowLevel);
   }
 
+  public static final String ANOMALY_CHECK = "row count vs previous runs";
+
   public VerificationResult execute() {
     return new VerificationSuite().onData(batch).addChecks(Scala.seq(new ArrayList<>(checks.values()))).run();
+  }
+
+  /**
+   * The same run, also saving its metrics to the repository and checking the batch's row count
+   * against the previous runs of the same suite (a warning-level Deequ anomaly check).
+   */
+  public VerificationResult execute(MetricsHistory history, String suiteName) {
+    scala.collection.immutable.Map<String, String> tags =
+        new scala.collection.immutable.Map.Map1<>("suite", suiteName);
+    return new VerificationSuite().onData(batch)
+        .addChecks(Scala.seq(new ArrayList<>(checks.values())))
+        .useRepository(new FileSystemMetricsRepository(batch.sparkSession(), history.repositoryPath()))
+        .saveOrAppendResult(new ResultKey(System.currentTimeMillis(), tags))
+        .<com.amazon.deequ.analyzers.NumMatches>addAnomalyCheck(
+            new RelativeRateOfChangeStrategy(Option.apply(history.maxRateDecrease()), Option.apply(history.maxRateIncrease()), 1),
+            rowCount(),
+            Option.apply(new AnomalyCheckConfig(CheckLevel.Warning(), ANOMALY_CHECK, tags, Scala.none(), Scala.none())))
+        .run();
+  }
+
+  /** Deequ's Size analyzer; Scala's {@code Metric[Double]} needs a cast to fit Java's generics. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static com.amazon.deequ.analyzers.Analyzer<com.amazon.deequ.analyzers.NumMatches, com.amazon.deequ.metrics.Metric<Object>> rowCount() {
+    return (com.amazon.deequ.analyzers.Analyzer) new Size(Scala.none());
+  }
+
+  /** The anomaly check's outcome in a result of {@link #execute(MetricsHistory, String)}. */
+  public static java.util.Optional<CheckResult> anomalyResult(VerificationResult verification) {
+    return scala.collection.JavaConverters.mapAsJavaMap(verification.checkResults()).entrySet().stream()
+        .filter(entry -> entry.getKey().description().equals(ANOMALY_CHECK))
+        .map(java.util.Map.Entry::getValue)
+        .findFirst();
   }
 
   public CheckResult result(VerificationResult verification, int expectationIndex) {
