@@ -12,6 +12,9 @@ import dev.lakehouse.localkafka.generator.ClickstreamGenerator;
 import dev.lakehouse.localkafka.generator.EventProducer;
 import dev.lakehouse.localkafka.generator.EventProducer.Produced;
 import dev.lakehouse.localkafka.generator.GeneratorSpec;
+import dev.lakehouse.localkafka.generator.GroundTruth;
+import dev.lakehouse.localkafka.generator.MessageKind;
+import dev.lakehouse.localkafka.generator.TruthEvent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -69,6 +72,43 @@ class LakehouseCliIT {
     produced.forEach(record -> expected.add(record.partition() + "/" + record.offset()));
     assertThat(rows).hasSize(produced.size());
     assertThat(bronze).isEqualTo(expected);
+  }
+
+  @Test
+  void silverKilledAfterItsQuarantineWriteThenRunAgainIsExact() throws Exception {
+    String topic = "cli-silver-" + UUID.randomUUID().toString().substring(0, 8);
+    Map<String, String> environment = environment(topic);
+    GroundTruth truth = new GroundTruth(true);
+    List<Produced> produced = new EventProducer(TestKafka.bootstrapServers(), topic)
+        .send(new ClickstreamGenerator(GeneratorSpec.defaults(3_000, 31)), 0, true, truth::record)
+        .produced();
+    TableLocations tables = new TableLocations(new StorageConfig(folder.resolve("lake").toString()));
+    assertThat(lakehouse(environment, folder.resolve("ingest.log"), "ingest", "--once").waitFor()).isZero();
+
+    Process killed = lakehouse(environment, folder.resolve("silver-killed.log"), "silver");
+    Path quarantineLog = Path.of(java.net.URI.create(tables.quarantine("events").replace("file:", "file://"))).resolve("_delta_log");
+    boolean quarantined = Ports.await(() -> Files.isDirectory(quarantineLog) && quarantineLog.toFile().list((dir, name) -> name.endsWith(".json")).length > 0,
+        Duration.ofMinutes(3), () -> !killed.isAlive());
+    killed.destroyForcibly();
+    killed.waitFor(30, TimeUnit.SECONDS);
+    assertThat(quarantined).as("silver wrote quarantine before it was killed; log:%n%s", read(folder.resolve("silver-killed.log"))).isTrue();
+
+    Process again = lakehouse(environment, folder.resolve("silver.log"), "silver");
+    assertThat(again.waitFor(5, TimeUnit.MINUTES)).isTrue();
+    assertThat(again.exitValue()).as(read(folder.resolve("silver.log"))).isZero();
+
+    Set<String> silverIds = new HashSet<>();
+    List<Map<String, Object>> silver = KernelTableReader.local().readAll(tables.silver("events"));
+    silver.forEach(row -> silverIds.add((String) row.get("event_id")));
+    assertThat(silver).hasSize(truth.events().size());
+    assertThat(silverIds).isEqualTo(truth.events().stream().map(TruthEvent::eventId).collect(java.util.stream.Collectors.toSet()));
+    Set<String> expectedQuarantine = new HashSet<>();
+    produced.stream().filter(record -> record.message().kind() == MessageKind.MALFORMED)
+        .forEach(record -> expectedQuarantine.add(record.partition() + "/" + record.offset()));
+    List<Map<String, Object>> quarantine = KernelTableReader.local().readAll(tables.quarantine("events"));
+    assertThat(quarantine).hasSize(expectedQuarantine.size());
+    assertThat(quarantine.stream().map(row -> row.get("partition") + "/" + row.get("offset")).collect(java.util.stream.Collectors.toSet()))
+        .isEqualTo(expectedQuarantine);
   }
 
   @Test
