@@ -144,6 +144,39 @@ class SuiteValidatorTest {
     assertThat(folder.resolve("metrics.json")).exists();
   }
 
+  /**
+   * Each remaining translation on the same 7 rows, with outcomes worked out by hand: amounts are
+   * 10, -1, -3 (others null), so min -3, mean 2; event_id is unique; user_id has 6 distinct
+   * non-null values of 6; event_type has 4 distinct values in 7 rows.
+   */
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0} -> {1}")
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "expect_column_values_to_match_regex|{\"column\": \"event_id\", \"regex\": \"^e[0-9]$\"}|true",
+      "expect_column_values_to_match_regex|{\"column\": \"user_id\", \"regex\": \"^u[0-9]$\"}|false",
+      "expect_column_values_to_match_regex|{\"column\": \"user_id\", \"regex\": \"^u[0-9]$\", \"mostly\": 0.8}|true",
+      "expect_compound_columns_to_be_unique|{\"column_list\": [\"event_id\", \"user_id\"]}|true",
+      "expect_compound_columns_to_be_unique|{\"column_list\": [\"event_type\", \"user_id\"]}|true",
+      "expect_column_values_to_be_unique|{\"column\": \"event_type\"}|false",
+      "expect_column_min_to_be_between|{\"column\": \"amount\", \"min_value\": -3, \"max_value\": 0}|true",
+      "expect_column_min_to_be_between|{\"column\": \"amount\", \"min_value\": -3, \"strict_min\": true}|false",
+      "expect_column_mean_to_be_between|{\"column\": \"amount\", \"min_value\": 1.9, \"max_value\": 2.1}|true",
+      "expect_column_mean_to_be_between|{\"column\": \"amount\", \"min_value\": 3}|false",
+      "expect_column_proportion_of_unique_values_to_be_between|{\"column\": \"event_id\", \"min_value\": 1.0}|true",
+      "expect_column_proportion_of_unique_values_to_be_between|{\"column\": \"event_type\", \"max_value\": 0.6}|true",
+      "expect_column_proportion_of_unique_values_to_be_between|{\"column\": \"event_type\", \"min_value\": 0.9}|false",
+      "expect_column_values_to_be_between|{\"column\": \"amount\", \"min_value\": -3, \"max_value\": 10}|true",
+      "expect_column_values_to_be_between|{\"column\": \"amount\", \"min_value\": -3, \"max_value\": 10, \"strict_max\": true}|false",
+      "expect_column_value_lengths_to_be_between|{\"column\": \"event_type\", \"max_value\": 9}|true",
+      "expect_column_value_lengths_to_be_between|{\"column\": \"event_type\", \"max_value\": 8}|false"})
+  void eachExpectationTranslatesToTheRightDeequCheck(String type, String kwargs, boolean expected) {
+    Validation validation = new SuiteValidator().validate(batch, suite(
+        "{\"expectation_type\": \"" + type + "\", \"kwargs\": " + kwargs + "}"), "t");
+
+    assertThat(validation.result().at("/results/0/success").asBoolean())
+        .as(validation.result().at("/results/0").toString())
+        .isEqualTo(expected);
+  }
+
   @Test
   void failedTableExpectationAtSeverityErrorGatesTheBatch() {
     Validation tooFewRows = new SuiteValidator().validate(batch, suite(tableRules(100)), "run-2");
