@@ -162,7 +162,7 @@ public final class SilverRefine {
     results.save(refined.validation());
     results.save(table);
     if (!table.gatePassed()) {
-      String message = "silver " + scope + " failed the quality gate (" + String.join(", ", table.gateFailures())
+      String message = "silver (" + scope + ") failed the quality gate (" + String.join(", ", table.gateFailures())
           + "); nothing was published and bronze is untouched, so the next run retries it. Result: "
           + results.jsonPath(tableSuite.name(), runId + "-table");
       runs.record(new RunRecord(runId, JOB, scope, started, Instant.now(), RunRecord.FAILED, in, 0, 0, message));
@@ -181,7 +181,7 @@ public final class SilverRefine {
       long validCount = valid.count();
       Dataset<Row> unique = EventRefiner.firstArrivals(valid).select(columns(SilverSchema.EVENT_COLUMNS)).cache();
       long uniqueCount = unique.count();
-      gate(unique, refined, runId, "batch " + batchId, started, in);
+      gate(unique, refined, runId, "bronze batch " + batchId, started, in);
       long quarantinedCount = appendQuarantine(refined.quarantined(), batchId, runId);
       long inserted = mergeIntoSilver(unique);
       runs.record(new RunRecord(runId, JOB, "bronze batch " + batchId, started, Instant.now(), RunRecord.SUCCEEDED,
