@@ -2,11 +2,10 @@ package dev.lakehouse.core.runs;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lakehouse.core.storage.KeyedInsert;
 import dev.lakehouse.core.storage.TableLocations;
-import io.delta.tables.DeltaTable;
 import java.sql.Timestamp;
 import java.util.List;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -51,13 +50,6 @@ public final class RunLog {
         RowFactory.create(
             run.runId(), run.job(), run.scope(), Timestamp.from(run.startedAt()), Timestamp.from(run.endedAt()),
             run.status(), run.rowsIn(), run.rowsOut(), run.rowsQuarantined(), run.message());
-    Dataset<Row> update = spark.createDataFrame(List.of(row), SCHEMA);
-    DeltaTable.createIfNotExists(spark).location(path).addColumns(SCHEMA).execute();
-    DeltaTable.forPath(spark, path)
-        .as("runs")
-        .merge(update.as("run"), "runs.run_id = run.run_id")
-        .whenNotMatched()
-        .insertAll()
-        .execute();
+    KeyedInsert.insertNew(spark, path, SCHEMA, List.of(row), "existing.run_id = incoming.run_id");
   }
 }

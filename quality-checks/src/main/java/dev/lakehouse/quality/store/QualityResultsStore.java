@@ -4,9 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lakehouse.core.storage.KeyedInsert;
 import dev.lakehouse.core.storage.TableLocations;
 import dev.lakehouse.quality.Validation;
-import io.delta.tables.DeltaTable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -74,14 +74,8 @@ public final class QualityResultsStore {
             statistics.get("evaluated_expectations").asInt(), statistics.get("unsuccessful_expectations").asInt(),
             statistics.get("success_percent").asDouble(), validation.gateFailures().toArray(String[]::new),
             result.toString());
-    DeltaTable.createIfNotExists(spark).location(table).addColumns(SCHEMA).execute();
-    DeltaTable.forPath(spark, table)
-        .as("results")
-        .merge(spark.createDataFrame(List.of(row), SCHEMA).as("result"),
-            "results.run_id = result.run_id AND results.suite = result.suite")
-        .whenNotMatched()
-        .insertAll()
-        .execute();
+    KeyedInsert.insertNew(spark, table, SCHEMA, List.of(row),
+        "existing.run_id = incoming.run_id AND existing.suite = incoming.suite");
     // after the table exists: Delta will not create a table in a folder that already has files
     writeJson(jsonPath(suite, runId), result);
   }
