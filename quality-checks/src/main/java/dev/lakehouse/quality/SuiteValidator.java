@@ -62,9 +62,7 @@ public final class SuiteValidator {
         history.map(metrics -> run.execute(metrics, suite.name())).orElseGet(run::execute);
 
     Dataset<Row> rowLevel = VerificationResult.rowLevelResultsAsDataFrame(batch.sparkSession(), verification, batch).cache();
-    List<Integer> rowChecks = run.rowLevelIndexes();
-    Row counts = rowLevel.agg(count(lit(1)), rowChecks.stream().map(i -> sum(when(col(run.description(i)).equalTo(false), 1).otherwise(0))).toArray(Column[]::new)).first();
-    long elementCount = counts.getLong(0);
+    RowCounts counts = RowCounts.of(rowLevel, run);
 
     ArrayNode results = JSON.createArrayNode();
     List<String> gateFailures = new ArrayList<>();
@@ -73,29 +71,7 @@ public final class SuiteValidator {
       Expectation expectation = expectations.get(i);
       ObjectNode entry = results.addObject();
       entry.set("expectation_config", config(expectation));
-      ObjectNode result = entry.putObject("result");
-      boolean success;
-      if (expectation.type() == ExpectationType.EXPECT_COLUMN_TO_EXIST) {
-        success = columns.contains(expectation.column().orElseThrow());
-      } else if (!run.covers(i)) {
-        success = false;
-        result.put("details", "the batch has no column " + expectation.column().orElse(expectation.kwargs().path("column_list").toString()));
-      } else {
-        CheckResult checkResult = run.result(verification, i);
-        success = checkResult.status() == com.amazon.deequ.checks.CheckStatus.Success();
-        int rowIndex = rowChecks.indexOf(i);
-        if (rowIndex >= 0) {
-          long unexpected = counts.isNullAt(rowIndex + 1) ? 0 : counts.getLong(rowIndex + 1);
-          result.put("element_count", elementCount);
-          result.put("unexpected_count", unexpected);
-          result.put("unexpected_percent", elementCount == 0 ? 0.0 : 100.0 * unexpected / elementCount);
-          result.set("partial_unexpected_list", partialUnexpected(rowLevel, run.description(i), expectation));
-        } else {
-          observedValue(checkResult).ifPresent(value -> result.put("observed_value", value));
-          result.put("element_count", elementCount);
-        }
-        firstMessage(checkResult).ifPresent(message -> result.put("details", message));
-      }
+      boolean success = fillResult(entry.putObject("result"), i, expectation, run, verification, columns, counts, rowLevel);
       entry.put("success", success);
       entry.putObject("exception_info").put("raised_exception", false);
       if (success) {
@@ -104,27 +80,82 @@ public final class SuiteValidator {
         gateFailures.add(expectation.displayName());
       }
     }
+    ObjectNode report = report(suite, runId, started, results, successful);
+    history.ifPresent(metrics -> DeequRun.anomalyResult(verification)
+        .ifPresent(anomaly -> reportAnomaly((ObjectNode) report.get("meta"), metrics, anomaly)));
+    return new Validation(report, annotate(rowLevel, run, expectations), gateFailures);
+  }
 
-    Column[] failed = rowChecks.stream()
+  /** Fills GE's {@code result} of expectation {@code i}; returns whether it succeeded. */
+  private static boolean fillResult(ObjectNode result, int i, Expectation expectation, DeequRun run,
+      VerificationResult verification, List<String> columns, RowCounts counts, Dataset<Row> rowLevel) {
+    if (expectation.type() == ExpectationType.EXPECT_COLUMN_TO_EXIST) {
+      return columns.contains(expectation.column().orElseThrow());
+    }
+    if (!run.covers(i)) {
+      result.put("details", "the batch has no column " + expectation.column().orElse(expectation.kwargs().path("column_list").toString()));
+      return false;
+    }
+    CheckResult checkResult = run.result(verification, i);
+    result.put("element_count", counts.elements());
+    if (counts.isRowLevel(i)) {
+      long unexpected = counts.unexpected(i);
+      result.put("unexpected_count", unexpected);
+      result.put("unexpected_percent", counts.elements() == 0 ? 0.0 : 100.0 * unexpected / counts.elements());
+      result.set("partial_unexpected_list", partialUnexpected(rowLevel, run.description(i), expectation));
+    } else {
+      observedValue(checkResult).ifPresent(value -> result.put("observed_value", value));
+    }
+    firstMessage(checkResult).ifPresent(message -> result.put("details", message));
+    return checkResult.status() == com.amazon.deequ.checks.CheckStatus.Success();
+  }
+
+  /** The batch plus {@code failed_expectations}, without Deequ's per-check outcome columns. */
+  private static Dataset<Row> annotate(Dataset<Row> rowLevel, DeequRun run, List<Expectation> expectations) {
+    Column[] failed = run.rowLevelIndexes().stream()
         .map(i -> when(col(run.description(i)).equalTo(false), lit(expectations.get(i).displayName())))
         .toArray(Column[]::new);
-    Dataset<Row> annotated = rowLevel
+    return rowLevel
         .withColumn(Validation.FAILED_EXPECTATIONS, failed.length == 0 ? array().cast("array<string>") : array_compact(array(failed)))
         .drop(run.descriptions().toArray(String[]::new));
-    ObjectNode report = report(suite, runId, started, results, successful);
-    history.ifPresent(metrics -> DeequRun.anomalyResult(verification).ifPresent(anomaly -> {
-      ObjectNode entry = ((ObjectNode) report.get("meta")).putArray("anomaly_checks").addObject();
-      entry.put("metric", "row_count");
-      entry.put("strategy", metrics.strategy());
-      entry.put("repository", metrics.repositoryPath());
-      Optional<String> message = firstMessage(anomaly);
-      // Deequ fails the check when there is no earlier run; that is not an anomaly
-      boolean firstRun = message.filter(text -> text.contains("have to be previous results")).isPresent();
-      entry.put("success", firstRun || anomaly.status() == com.amazon.deequ.checks.CheckStatus.Success());
-      observedValue(anomaly).ifPresent(value -> entry.put("observed_value", value));
-      entry.put("details", firstRun ? "no earlier runs to compare with yet" : message.orElse(""));
-    }));
-    return new Validation(report, annotated, gateFailures);
+  }
+
+  private static void reportAnomaly(ObjectNode meta, MetricsHistory metrics, CheckResult anomaly) {
+    ObjectNode entry = meta.putArray("anomaly_checks").addObject();
+    entry.put("metric", "row_count");
+    entry.put("strategy", metrics.strategy());
+    entry.put("repository", metrics.repositoryPath());
+    Optional<String> message = firstMessage(anomaly);
+    // Deequ fails the check when there is no earlier run; that is not an anomaly
+    boolean firstRun = message.filter(text -> text.contains("have to be previous results")).isPresent();
+    entry.put("success", firstRun || anomaly.status() == com.amazon.deequ.checks.CheckStatus.Success());
+    observedValue(anomaly).ifPresent(value -> entry.put("observed_value", value));
+    entry.put("details", firstRun ? "no earlier runs to compare with yet" : message.orElse(""));
+  }
+
+  /** Row count and, per row-level expectation, failing rows, in one aggregation. */
+  private record RowCounts(Row counts, List<Integer> rowLevel) {
+
+    static RowCounts of(Dataset<Row> rowLevel, DeequRun run) {
+      List<Integer> indexes = run.rowLevelIndexes();
+      Column[] failures = indexes.stream()
+          .map(i -> sum(when(col(run.description(i)).equalTo(false), 1).otherwise(0)))
+          .toArray(Column[]::new);
+      return new RowCounts(rowLevel.agg(count(lit(1)), failures).first(), indexes);
+    }
+
+    long elements() {
+      return counts.getLong(0);
+    }
+
+    boolean isRowLevel(int expectation) {
+      return rowLevel.contains(expectation);
+    }
+
+    long unexpected(int expectation) {
+      int column = rowLevel.indexOf(expectation) + 1;
+      return counts.isNullAt(column) ? 0 : counts.getLong(column);
+    }
   }
 
   private static boolean gates(Expectation expectation) {
