@@ -35,13 +35,13 @@ public final class BronzeIngest {
   private final SparkSession spark;
   private final LakehouseConfig config;
   private final TableLocations locations;
-  private final IngestProgressLog progress = new IngestProgressLog();
+  private final IngestProgressLog progress;
 
   public BronzeIngest(SparkSession spark, LakehouseConfig config) {
     this.spark = requireNonNull(spark, "spark is null");
     this.config = requireNonNull(config, "config is null");
     this.locations = new TableLocations(config.storage());
-    spark.streams().addListener(progress);
+    this.progress = IngestProgressLog.of(spark);
   }
 
   public static String queryName(SourceConfig source) {
@@ -58,7 +58,7 @@ public final class BronzeIngest {
     awaitTermination(query, source);
     Duration duration = Duration.ofNanos(System.nanoTime() - start);
     return new IngestResult(
-        source.name(), locations.bronze(source.name()), progress.rows(query.id()), progress.batches(query.id()), duration);
+        source.name(), locations.bronze(source.name()), progress.rows(query.runId()), progress.batches(query.runId()), duration);
   }
 
   /**

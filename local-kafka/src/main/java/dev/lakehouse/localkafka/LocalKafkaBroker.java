@@ -84,13 +84,7 @@ public final class LocalKafkaBroker {
     List<String> command = javaCommand("-Xms256m", "-Xmx1g");
     command.add("kafka.Kafka");
     command.add(properties.toString());
-    ProcessHandle handle = process.start(command, stateDir, detached);
-    if (!Ports.await(this::answers, timeout, () -> !handle.isAlive())) {
-      process.stop(Duration.ofSeconds(5));
-      throw new LakehouseException(
-          "the local Kafka broker did not answer within " + timeout.toSeconds() + "s; its log ("
-              + process.logFile() + ") ends with:" + System.lineSeparator() + process.logTail(15));
-    }
+    process.startAndAwait(command, stateDir, detached, timeout, this::answers, "the local Kafka broker did not answer");
     return true;
   }
 

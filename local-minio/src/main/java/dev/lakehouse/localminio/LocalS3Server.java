@@ -79,14 +79,8 @@ public final class LocalS3Server {
         List.of(
             BackgroundProcess.javaExecutable(), "-Xmx512m", "-jar", jar.toString(),
             "--properties", properties.toString());
-    ProcessHandle handle = process.start(command, stateDir, detached);
-    if (!Ports.await(() -> Ports.isListening(HOST, port), timeout, () -> !handle.isAlive())) {
-      process.stop(Duration.ofSeconds(5));
-      throw new LakehouseException(
-          "the local S3 server did not listen on " + port + " within " + timeout.toSeconds()
-              + "s; its log (" + process.logFile() + ") ends with:" + System.lineSeparator()
-              + process.logTail(15));
-    }
+    process.startAndAwait(command, stateDir, detached, timeout, () -> Ports.isListening(HOST, port),
+        "the local S3 server did not listen on " + port);
     return true;
   }
 

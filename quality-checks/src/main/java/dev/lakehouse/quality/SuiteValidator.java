@@ -32,6 +32,7 @@ import org.apache.spark.sql.Row;
 
 /**
  * Runs an expectation suite on a batch with Deequ and reports in Great Expectations' shape.
+ * The batch is read several times; cache it when it is expensive to compute.
  * One Deequ verification run computes every metric; Deequ's row-level results mark the rows that
  * fail row-level expectations.
  *
@@ -61,7 +62,8 @@ public final class SuiteValidator {
     VerificationResult verification =
         history.map(metrics -> run.execute(metrics, suite.name())).orElseGet(run::execute);
 
-    Dataset<Row> rowLevel = VerificationResult.rowLevelResultsAsDataFrame(batch.sparkSession(), verification, batch).cache();
+    // not cached here: callers cache the batch, and nothing here could release a cache later
+    Dataset<Row> rowLevel = VerificationResult.rowLevelResultsAsDataFrame(batch.sparkSession(), verification, batch);
     RowCounts counts = RowCounts.of(rowLevel, run);
 
     ArrayNode results = JSON.createArrayNode();

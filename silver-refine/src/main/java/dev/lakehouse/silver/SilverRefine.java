@@ -59,11 +59,8 @@ public final class SilverRefine {
   private final RunLog runs;
   /** Deequ metrics of published batches; their row count is checked against earlier ones. */
   private final MetricsHistory history;
-  private long batches;
-  private long rowsIn;
-  private long rowsOut;
-  private long quarantined;
-  private long duplicates;
+  /** Totals of the run in progress; foreachBatch adds to them on the driver. */
+  private RunTotals totals = new RunTotals();
 
   public SilverRefine(SparkSession spark, LakehouseConfig config, ExpectationSuite suite) {
     this.spark = requireNonNull(spark, "spark is null");
@@ -86,6 +83,7 @@ public final class SilverRefine {
 
   public SilverRunResult run() {
     String bronze = requireBronze();
+    totals = new RunTotals();
     long start = System.nanoTime();
     spark.sparkContext().setJobDescription("silver refine " + bronze + " -> " + silverTable());
     StreamingQuery query;
@@ -112,8 +110,7 @@ public final class SilverRefine {
       }
       throw new LakehouseException("silver refine failed: " + e.getMessage(), e);
     }
-    return new SilverRunResult((int) batches, rowsIn, rowsOut, quarantined, duplicates,
-        Duration.ofNanos(System.nanoTime() - start));
+    return totals.result(Duration.ofNanos(System.nanoTime() - start));
   }
 
   /**
@@ -129,10 +126,14 @@ public final class SilverRefine {
     String scope = "event_date " + range;
     spark.sparkContext().setJobDescription("silver rerun " + range);
     Dataset<Row> parsed = refiner.parse(spark.read().format("delta").load(bronze)).where(range.predicate("event_date")).cache();
+    Dataset<Row> valid = null;
+    Dataset<Row> unique = null;
     try {
       long in = parsed.count();
       EventRefiner.Refined refined = refiner.validate(parsed, runId);
-      Dataset<Row> unique = EventRefiner.firstArrivals(refined.valid()).select(columns(SilverSchema.EVENT_COLUMNS)).cache();
+      valid = refined.valid().cache();
+      long validCount = valid.count();
+      unique = EventRefiner.firstArrivals(valid).select(columns(SilverSchema.EVENT_COLUMNS)).cache();
       long out = unique.count();
       gate(unique, refined, runId, scope, started, in);
       unique.write().format("delta").mode("overwrite").partitionBy("event_date")
@@ -140,10 +141,9 @@ public final class SilverRefine {
           .save(silverTable());
       runs.record(new RunRecord(runId, JOB + "-rerun", scope, started, Instant.now(), RunRecord.SUCCEEDED, in, out, 0, ""));
       LOG.info("silver rerun {}: {} events written from {} bronze rows of those dates", range, out, in);
-      unique.unpersist();
-      return new SilverRunResult(1, in, out, 0, in - out, Duration.ofNanos(System.nanoTime() - start));
+      return new SilverRunResult(1, in, out, 0, validCount - out, Duration.ofNanos(System.nanoTime() - start));
     } finally {
-      parsed.unpersist();
+      release(parsed, valid, unique);
     }
   }
 
@@ -174,29 +174,53 @@ public final class SilverRefine {
     Instant started = Instant.now();
     String runId = "silver-" + started.toEpochMilli() + "-b" + batchId;
     Dataset<Row> parsed = refiner.parse(bronzeBatch).cache();
+    Dataset<Row> valid = null;
+    Dataset<Row> unique = null;
     try {
       long in = parsed.count();
       EventRefiner.Refined refined = refiner.validate(parsed, runId);
-      Dataset<Row> valid = refined.valid().cache();
+      valid = refined.valid().cache();
       long validCount = valid.count();
-      Dataset<Row> unique = EventRefiner.firstArrivals(valid).select(columns(SilverSchema.EVENT_COLUMNS)).cache();
-      long uniqueCount = unique.count();
+      unique = EventRefiner.firstArrivals(valid).select(columns(SilverSchema.EVENT_COLUMNS)).cache();
       gate(unique, refined, runId, "bronze batch " + batchId, started, in);
       long quarantinedCount = appendQuarantine(refined.quarantined(), batchId, runId);
       long inserted = mergeIntoSilver(unique);
       runs.record(new RunRecord(runId, JOB, "bronze batch " + batchId, started, Instant.now(), RunRecord.SUCCEEDED,
           in, inserted, quarantinedCount, ""));
-      batches++;
-      rowsIn += in;
-      rowsOut += inserted;
-      quarantined += quarantinedCount;
-      duplicates += validCount - inserted;
+      totals.add(in, inserted, quarantinedCount, validCount - inserted);
       LOG.info("silver batch {}: {} bronze rows -> {} new events, {} quarantined, {} duplicates dropped",
           batchId, in, inserted, quarantinedCount, validCount - inserted);
-      valid.unpersist();
-      unique.unpersist();
     } finally {
-      parsed.unpersist();
+      release(parsed, valid, unique);
+    }
+  }
+
+  private static void release(Dataset<?>... cached) {
+    for (Dataset<?> dataset : cached) {
+      if (dataset != null) {
+        dataset.unpersist();
+      }
+    }
+  }
+
+  /** Adds up a run's batches. */
+  private static final class RunTotals {
+    private int batches;
+    private long rowsIn;
+    private long rowsOut;
+    private long quarantined;
+    private long duplicates;
+
+    void add(long in, long out, long quarantinedRows, long duplicateRows) {
+      batches++;
+      rowsIn += in;
+      rowsOut += out;
+      quarantined += quarantinedRows;
+      duplicates += duplicateRows;
+    }
+
+    SilverRunResult result(Duration duration) {
+      return new SilverRunResult(batches, rowsIn, rowsOut, quarantined, duplicates, duration);
     }
   }
 

@@ -60,7 +60,8 @@ class SilverRefineIT {
     List<Produced> produced = produce(config, 4_000, 21, truth);
     ingest(config);
 
-    SilverRunResult first = silver(config, defaultSuite()).run();
+    SilverRefine refine = silver(config, defaultSuite());
+    SilverRunResult first = refine.run();
 
     assertThat(first.rowsIn()).isEqualTo(produced.size());
     assertThat(first.rowsOut()).isEqualTo(truth.validUniqueEvents());
@@ -68,7 +69,11 @@ class SilverRefineIT {
     assertSilverEqualsTruth(config, truth);
     assertQuarantineHoldsExactly(config, produced, 1);
 
-    assertThat(silver(config, defaultSuite()).run().rowsIn()).isZero();
+    // the same instance again: nothing new, and no totals carried over from the first run
+    SilverRunResult nothingNew = refine.run();
+    assertThat(nothingNew.rowsIn()).isZero();
+    assertThat(nothingNew.rowsOut()).isZero();
+    assertThat(nothingNew.batches()).isZero();
 
     // the same messages again: every event is a duplicate now, every invalid message quarantined again
     List<Produced> resent = produce(config, 4_000, 21, new GroundTruth(false));
@@ -113,7 +118,7 @@ class SilverRefineIT {
   void rerunRebuildsExactlyTheGivenDatesAndIsSafeToRepeat() {
     LakehouseConfig config = config();
     GroundTruth truth = new GroundTruth(true);
-    produce(config, 3_000, 23, truth);
+    List<Produced> produced = produce(config, 3_000, 23, truth);
     ingest(config);
     SilverRefine refine = silver(config, defaultSuite());
     refine.run();
@@ -125,6 +130,11 @@ class SilverRefineIT {
 
     SilverRunResult rerun = refine.rebuild(dev.lakehouse.core.partition.DateRange.parse(lost.toString(), lost.toString(), 31));
     assertThat(rerun.rowsOut()).isEqualTo(truth.byEventDate().get(lost).events());
+    long duplicatesOnThatDate = produced.stream()
+        .filter(record -> record.message().kind() == MessageKind.DUPLICATE)
+        .filter(record -> record.message().event().orElseThrow().eventDate().equals(lost))
+        .count();
+    assertThat(rerun.duplicates()).isEqualTo(duplicatesOnThatDate);
     assertSilverEqualsTruth(config, truth);
     refine.rebuild(dev.lakehouse.core.partition.DateRange.parse(lost.toString(), lost.toString(), 31));
     assertSilverEqualsTruth(config, truth);

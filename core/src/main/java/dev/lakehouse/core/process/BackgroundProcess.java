@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * A service process that outlives the command which started it, tracked by a pid file and
@@ -71,6 +72,23 @@ public final class BackgroundProcess {
       return process.toHandle();
     } catch (IOException e) {
       throw new LakehouseException("could not start " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Starts {@code command} and waits until {@code ready} holds. If the process dies or
+   * {@code timeout} passes first, it is stopped and the error quotes the end of its log.
+   *
+   * @param what the service and what "ready" means, e.g. "the local Kafka broker did not answer"
+   */
+  public void startAndAwait(
+      List<String> command, Path workDir, boolean detached, Duration timeout, BooleanSupplier ready, String what) {
+    ProcessHandle handle = start(command, workDir, detached);
+    if (!Ports.await(ready, timeout, () -> !handle.isAlive())) {
+      stop(Duration.ofSeconds(5));
+      throw new LakehouseException(
+          what + " within " + timeout.toSeconds() + "s; its log (" + logFile + ") ends with:"
+              + System.lineSeparator() + logTail(15));
     }
   }
 
