@@ -146,8 +146,7 @@ class BronzeIngestIT {
         base.withKafka(new KafkaConfig("127.0.0.1:" + closedPort, base.kafka().sources()))
             .withStorage(base.storage());
     LakehouseConfig quick =
-        new LakehouseConfig(unreachable.storage(), unreachable.kafka(), unreachable.s3(), unreachable.spark(),
-            new IngestConfig(Duration.ofSeconds(1), 0, true, Duration.ofSeconds(2)), unreachable.local());
+        unreachable.withIngest(new IngestConfig(Duration.ofSeconds(1), 0, true, Duration.ofSeconds(2)));
     assertThatThrownBy(() -> new BronzeIngest(spark, quick).runUntilCaughtUp(quick.kafka().source("clickstream")))
         .isInstanceOf(LakehouseException.class)
         .hasMessageContaining("no Kafka broker answered at 127.0.0.1:" + closedPort + " within 2s")
@@ -229,12 +228,10 @@ class BronzeIngestIT {
 
   private static LakehouseConfig config(String root, String topic, Duration trigger, long maxOffsetsPerTrigger) {
     LakehouseConfig defaults = ConfigLoader.defaultsOnly();
-    return new LakehouseConfig(
-        new StorageConfig(root),
-        new KafkaConfig(TestKafka.bootstrapServers(), List.of(new SourceConfig("clickstream", topic))),
-        s3,
-        defaults.spark(),
-        new IngestConfig(trigger, maxOffsetsPerTrigger, true, Duration.ofSeconds(15)),
-        defaults.local());
+    return defaults
+        .withStorage(new StorageConfig(root))
+        .withKafka(new KafkaConfig(TestKafka.bootstrapServers(), List.of(new SourceConfig("clickstream", topic))))
+        .withS3(s3)
+        .withIngest(new IngestConfig(trigger, maxOffsetsPerTrigger, true, Duration.ofSeconds(15)));
   }
 }

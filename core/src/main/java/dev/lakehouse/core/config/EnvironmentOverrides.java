@@ -40,6 +40,8 @@ public final class EnvironmentOverrides {
     variables.put("LAKEHOUSE_LOCAL_S3_PORT", "local.s3-port");
     variables.put("LAKEHOUSE_LOCAL_BUCKET", "local.bucket");
     variables.put("LAKEHOUSE_LOCAL_S3_SERVER", "local.s3-server");
+    variables.put("LAKEHOUSE_DEFINITIONS_DIR", "definitions.dir");
+    variables.put("LAKEHOUSE_RERUN_MAX_DAYS", "reruns.max-days");
     return Map.copyOf(variables);
   }
 

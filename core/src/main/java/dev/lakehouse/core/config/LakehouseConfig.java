@@ -9,7 +9,9 @@ public record LakehouseConfig(
     S3Config s3,
     SparkConfig spark,
     IngestConfig ingest,
-    LocalServicesConfig local) {
+    LocalServicesConfig local,
+    DefinitionsConfig definitions,
+    RerunConfig reruns) {
 
   public LakehouseConfig {
     requireNonNull(storage, "storage is null");
@@ -18,13 +20,27 @@ public record LakehouseConfig(
     requireNonNull(spark, "spark is null");
     requireNonNull(ingest, "ingest is null");
     requireNonNull(local, "local is null");
+    requireNonNull(definitions, "definitions is null");
+    requireNonNull(reruns, "reruns is null");
   }
 
   public LakehouseConfig withStorage(StorageConfig newStorage) {
-    return new LakehouseConfig(newStorage, kafka, s3, spark, ingest, local);
+    return new LakehouseConfig(newStorage, kafka, s3, spark, ingest, local, definitions, reruns);
   }
 
   public LakehouseConfig withKafka(KafkaConfig newKafka) {
-    return new LakehouseConfig(storage, newKafka, s3, spark, ingest, local);
+    return new LakehouseConfig(storage, newKafka, s3, spark, ingest, local, definitions, reruns);
+  }
+
+  public LakehouseConfig withS3(S3Config newS3) {
+    return new LakehouseConfig(storage, kafka, newS3, spark, ingest, local, definitions, reruns);
+  }
+
+  public LakehouseConfig withIngest(IngestConfig newIngest) {
+    return new LakehouseConfig(storage, kafka, s3, spark, newIngest, local, definitions, reruns);
+  }
+
+  public LakehouseConfig withDefinitions(DefinitionsConfig newDefinitions) {
+    return new LakehouseConfig(storage, kafka, s3, spark, ingest, local, newDefinitions, reruns);
   }
 }

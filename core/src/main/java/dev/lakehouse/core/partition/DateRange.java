@@ -29,6 +29,19 @@ public record DateRange(LocalDate from, LocalDate to) {
     return range;
   }
 
+  /** One date, e.g. {@code --date D}. */
+  public static DateRange of(LocalDate date) {
+    return new DateRange(date, date);
+  }
+
+  /** Parses a {@code YYYY-MM-DD} option value with a message naming the option. */
+  public static LocalDate parseDate(String option, String text) {
+    if (text == null || text.isBlank()) {
+      throw new LakehouseException(option + " needs a date (YYYY-MM-DD)");
+    }
+    return date(option, text);
+  }
+
   public long days() {
     return ChronoUnit.DAYS.between(from, to) + 1;
   }
@@ -46,9 +59,13 @@ public record DateRange(LocalDate from, LocalDate to) {
     return column + " >= DATE'" + from + "' AND " + column + " <= DATE'" + to + "'";
   }
 
+  public boolean contains(LocalDate date) {
+    return !date.isBefore(from) && !date.isAfter(to);
+  }
+
   @Override
   public String toString() {
-    return from + ".." + to;
+    return from.equals(to) ? from.toString() : from + ".." + to;
   }
 
   private static LocalDate date(String option, String text) {

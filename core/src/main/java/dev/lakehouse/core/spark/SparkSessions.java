@@ -21,6 +21,9 @@ public final class SparkSessions {
     if (conf.get("spark.master").startsWith("local")) {
       conf.setIfMissing("spark.driver.host", "127.0.0.1");
       conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+      // Delta rebuilds a table's state after each commit with this many tasks (default 50);
+      // on a laptop's few cores those tiny tasks cost more than the work
+      conf.setIfMissing("spark.databricks.delta.snapshotPartitions", Integer.toString(config.spark().shufflePartitions()));
     }
     conf.setIfMissing("spark.ui.enabled", Boolean.toString(config.spark().uiEnabled()));
     conf.setIfMissing("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension");

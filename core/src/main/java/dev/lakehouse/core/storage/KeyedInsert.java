@@ -19,12 +19,15 @@ public final class KeyedInsert {
    * existing row matches. {@code match} compares {@code existing.<col>} with {@code incoming.<col>}.
    */
   public static void insertNew(SparkSession spark, String path, StructType schema, List<Row> rows, String match) {
-    DeltaTable.createIfNotExists(spark).location(path).addColumns(schema).execute();
-    DeltaTable.forPath(spark, path)
-        .as("existing")
-        .merge(spark.createDataFrame(rows, schema).as("incoming"), match)
-        .whenNotMatched()
-        .insertAll()
-        .execute();
+    // jobs in other processes record into the same tables; the MERGE is idempotent, so retry it
+    ConflictRetry.onConflict("insert into " + path, () -> {
+      DeltaTable.createIfNotExists(spark).location(path).addColumns(schema).execute();
+      DeltaTable.forPath(spark, path)
+          .as("existing")
+          .merge(spark.createDataFrame(rows, schema).as("incoming"), match)
+          .whenNotMatched()
+          .insertAll()
+          .execute();
+    });
   }
 }

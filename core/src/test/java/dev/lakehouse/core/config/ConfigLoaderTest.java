@@ -107,7 +107,9 @@ class ConfigLoaderTest {
             Map.entry("LAKEHOUSE_LOCAL_KAFKA_CONTROLLER_PORT", "19093"),
             Map.entry("LAKEHOUSE_LOCAL_S3_PORT", "19000"),
             Map.entry("LAKEHOUSE_LOCAL_BUCKET", "other-bucket"),
-            Map.entry("LAKEHOUSE_LOCAL_S3_SERVER", "embedded"));
+            Map.entry("LAKEHOUSE_LOCAL_S3_SERVER", "embedded"),
+            Map.entry("LAKEHOUSE_DEFINITIONS_DIR", "my-definitions"),
+            Map.entry("LAKEHOUSE_RERUN_MAX_DAYS", "7"));
     assertThat(values.keySet()).isEqualTo(EnvironmentOverrides.VARIABLES.keySet());
 
     LakehouseConfig config = ConfigLoader.load(Optional.empty(), values);
@@ -124,6 +126,8 @@ class ConfigLoaderTest {
     assertThat(config.ingest().brokerTimeout()).isEqualTo(Duration.ofSeconds(3));
     assertThat(config.local())
         .isEqualTo(new LocalServicesConfig("/var/lake", 19092, 19093, 19000, "other-bucket", "embedded"));
+    assertThat(config.definitions().folder("gold")).contains(Path.of("my-definitions", "gold"));
+    assertThat(config.reruns().maxDays()).isEqualTo(7);
   }
 
   @Test

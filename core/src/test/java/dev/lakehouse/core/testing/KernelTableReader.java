@@ -70,6 +70,26 @@ public final class KernelTableReader {
     return Table.forPath(engine, tablePath).getLatestSnapshot(engine).getVersion(engine);
   }
 
+  /** The data files of the latest snapshot by the value of partition column {@code column}. */
+  public Map<String, java.util.Set<String>> filesByPartition(String tablePath, String column) {
+    Snapshot snapshot = Table.forPath(engine, tablePath).getLatestSnapshot(engine);
+    Map<String, java.util.Set<String>> files = new java.util.TreeMap<>();
+    try (CloseableIterator<FilteredColumnarBatch> scanFiles = snapshot.getScanBuilder(engine).build().getScanFiles(engine)) {
+      while (scanFiles.hasNext()) {
+        try (CloseableIterator<Row> rows = scanFiles.next().getRows()) {
+          while (rows.hasNext()) {
+            Row file = rows.next();
+            files.computeIfAbsent(InternalScanFileUtils.getPartitionValues(file).get(column), value -> new java.util.TreeSet<>())
+                .add(InternalScanFileUtils.getAddFileStatus(file).getPath());
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return files;
+  }
+
   /** Every row of the latest snapshot; values as String, Integer, Long, Double, Instant, LocalDate, List of String… */
   public List<Map<String, Object>> readAll(String tablePath) {
     Snapshot snapshot = Table.forPath(engine, tablePath).getLatestSnapshot(engine);

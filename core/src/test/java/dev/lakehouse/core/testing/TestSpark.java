@@ -17,8 +17,7 @@ public final class TestSpark {
   public static synchronized SparkSession session(S3Config s3) {
     if (spark == null) {
       LakehouseConfig defaults = ConfigLoader.defaultsOnly();
-      LakehouseConfig config =
-          new LakehouseConfig(defaults.storage(), defaults.kafka(), s3, defaults.spark(), defaults.ingest(), defaults.local());
+      LakehouseConfig config = defaults.withS3(s3);
       spark = SparkSessions.getOrCreate(config, "lakehouse-tests");
       Runtime.getRuntime().addShutdownHook(new Thread(spark::stop, "stop-test-spark"));
     }

@@ -1,0 +1,307 @@
+package dev.lakehouse.gold;
+
+import static java.util.Objects.requireNonNull;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import dev.lakehouse.core.LakehouseException;
+import dev.lakehouse.core.config.LakehouseConfig;
+import dev.lakehouse.core.partition.DateRange;
+import dev.lakehouse.core.runs.RunLog;
+import dev.lakehouse.core.runs.RunRecord;
+import dev.lakehouse.core.storage.ConflictRetry;
+import dev.lakehouse.core.storage.TableLocations;
+import io.delta.tables.DeltaTable;
+import java.sql.Date;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds gold tables from silver.events, one event date at a time: each definition's query runs
+ * over that date's silver rows (read at one pinned silver version) and replaces the date's
+ * partition in one commit (replaceWhere), so a rebuild is idempotent and readers see the old or
+ * the new partition, never a mix. Other dates' files are not touched.
+ *
+ * <p>Concurrent builds of the same date (a rerun while the daily job runs) are safe: Delta
+ * refuses the commit that lost the race and it is retried; {@link GoldBuildLog} keeps the record
+ * of the data that landed last. An instance is not thread-safe; use one per thread.
+ */
+public final class GoldBuilder {
+
+  public static final String JOB = "gold";
+  public static final String RERUN_JOB = "gold-rerun";
+  private static final Logger LOG = LoggerFactory.getLogger(GoldBuilder.class);
+  private static final int WRITERS = 2;
+
+  /** A session of its own, so the {@code silver_events} view of one build is not another's. */
+  private final SparkSession session;
+  private final TableLocations locations;
+  private final List<GoldDefinition> definitions;
+  private final SilverHistory silver;
+  private final GoldBuildLog builds;
+  private final RunLog runs;
+
+  public GoldBuilder(SparkSession spark, LakehouseConfig config, List<GoldDefinition> definitions) {
+    this.session = requireNonNull(spark, "spark is null").newSession();
+    this.locations = new TableLocations(config.storage());
+    this.definitions = List.copyOf(definitions);
+    this.silver = new SilverHistory(session, locations.silver("events"));
+    this.builds = new GoldBuildLog(session, locations);
+    this.runs = new RunLog(session, locations);
+  }
+
+  public List<GoldDefinition> definitions() {
+    return definitions;
+  }
+
+  public String goldTable(String table) {
+    return locations.gold(table);
+  }
+
+  /**
+   * The dates that need a build: dates never built, and dates whose silver partition changed
+   * (late events, silver reruns) after their gold was built, per table.
+   */
+  public GoldPlan plan() {
+    requireSilver();
+    long version = silver.currentVersion();
+    Set<LocalDate> silverDates = silver.dates(version);
+    Map<String, Map<LocalDate, Long>> built = builds.silverVersions();
+    OptionalLong oldestBuild = definitions.stream()
+        .flatMap(definition -> built.getOrDefault(definition.table(), Map.of()).values().stream())
+        .mapToLong(Long::longValue).min();
+    Optional<Map<LocalDate, Long>> changes =
+        oldestBuild.isPresent() ? silver.changesAfter(oldestBuild.getAsLong(), version) : Optional.of(Map.of());
+    Map<LocalDate, Map<String, String>> reasons = new TreeMap<>();
+    for (GoldDefinition definition : definitions) {
+      Map<LocalDate, Long> tableBuilt = built.getOrDefault(definition.table(), Map.of());
+      Set<LocalDate> candidates = new HashSet<>(silverDates);
+      candidates.addAll(tableBuilt.keySet());
+      for (LocalDate date : candidates) {
+        staleness(tableBuilt.get(date), changes.map(map -> map.get(date)), changes.isPresent(), version)
+            .ifPresent(reason -> reasons.computeIfAbsent(date, d -> new TreeMap<>()).put(definition.table(), reason));
+      }
+    }
+    return new GoldPlan(version, reasons.entrySet().stream().map(entry -> new DatePlan(entry.getKey(), entry.getValue())).toList());
+  }
+
+  private static Optional<String> staleness(Long builtFrom, Optional<Long> lastChange, boolean historyKept, long current) {
+    if (builtFrom == null) {
+      return Optional.of("never built");
+    }
+    if (!historyKept && builtFrom < current) {
+      return Optional.of("built from silver version " + builtFrom + ", whose later history Delta no longer keeps");
+    }
+    return lastChange.filter(changed -> changed > builtFrom)
+        .map(changed -> "silver changed in version " + changed + ", after the build from version " + builtFrom);
+  }
+
+  /** Every table for every date of {@code range}, whatever its state ({@code gold --date}, reruns). */
+  public GoldPlan planRange(DateRange range) {
+    requireSilver();
+    Map<String, Map<LocalDate, Long>> built = builds.silverVersions();
+    List<DatePlan> dates = new ArrayList<>();
+    for (LocalDate date : range.dates()) {
+      Map<String, String> reasons = new TreeMap<>();
+      for (GoldDefinition definition : definitions) {
+        Long from = built.getOrDefault(definition.table(), Map.of()).get(date);
+        reasons.put(definition.table(), from == null ? "requested; never built" : "requested; last built from silver version " + from);
+      }
+      dates.add(new DatePlan(date, reasons));
+    }
+    return new GoldPlan(silver.currentVersion(), dates);
+  }
+
+  /** Builds the plan's dates in order, telling {@code progress} after each date. */
+  public GoldRunResult build(GoldPlan plan, String job, Consumer<DateBuild> progress) {
+    long start = System.nanoTime();
+    List<DateBuild> done = new ArrayList<>();
+    for (DatePlan date : plan.dates()) {
+      DateBuild build = buildDate(date, job);
+      done.add(build);
+      progress.accept(build);
+    }
+    return new GoldRunResult(done, Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  private DateBuild buildDate(DatePlan plan, String job) {
+    Instant started = Instant.now();
+    long start = System.nanoTime();
+    LocalDate date = plan.date();
+    String runId = job + "-" + date + "-" + started.toEpochMilli() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    String scope = "event_date " + date + " (" + plan.reason() + ")";
+    long version = silver.currentVersion();
+    session.sparkContext().setJobDescription(JOB + " " + date + " from silver version " + version);
+    Dataset<Row> rows = session.read().format("delta").option("versionAsOf", version).load(silver.path())
+        .where(col(GoldDefinition.PARTITION_COLUMN).equalTo(lit(Date.valueOf(date))))
+        .cache();
+    try {
+      long silverRows = rows.count();
+      rows.createOrReplaceTempView(GoldDefinition.SOURCE_VIEW);
+      Map<String, Long> written = new LinkedHashMap<>();
+      List<GoldBuildLog.Build> recorded = new ArrayList<>();
+      Map<String, Commit> commits = writeTables(plan.tables(), date, runId);
+      commits.forEach((table, commit) -> {
+        written.put(table, commit.rows());
+        recorded.add(new GoldBuildLog.Build(table, date, version, commit.version(), runId, Instant.now()));
+      });
+      builds.record(recorded);
+      long rowsOut = written.values().stream().mapToLong(Long::longValue).sum();
+      runs.record(new RunRecord(runId, job, scope, started, Instant.now(), RunRecord.SUCCEEDED, silverRows, rowsOut, 0, ""));
+      LOG.info("gold {}: {} silver rows (version {}) -> {}", date, silverRows, version, written);
+      return new DateBuild(date, plan.reason(), version, silverRows, written, Duration.ofNanos(System.nanoTime() - start));
+    } catch (RuntimeException e) {
+      runs.record(new RunRecord(runId, job, scope, started, Instant.now(), RunRecord.FAILED, 0, 0, 0,
+          String.valueOf(e.getMessage())));
+      throw e;
+    } finally {
+      session.catalog().dropTempView(GoldDefinition.SOURCE_VIEW);
+      rows.unpersist();
+    }
+  }
+
+  /**
+   * Writes the tables two at a time: each commit is small and mostly waits on Delta's log, so
+   * two in flight use the cores better. The queries are checked before anything is written.
+   */
+  private Map<String, Commit> writeTables(List<String> tables, LocalDate date, String runId) {
+    Map<String, Dataset<Row>> results = new LinkedHashMap<>();
+    for (String table : tables) {
+      results.put(table, query(definition(table)));
+    }
+    ExecutorService writers = Executors.newFixedThreadPool(WRITERS, runnable -> {
+      Thread thread = new Thread(runnable, "gold-writer-" + date);
+      thread.setDaemon(true);
+      return thread;
+    });
+    try {
+      Map<String, Future<Commit>> pending = new LinkedHashMap<>();
+      results.forEach((table, result) -> pending.put(table, writers.submit(() -> ConflictRetry.onConflict(
+          "gold/" + table + " " + date, () -> replacePartition(definition(table), result, date, runId)))));
+      Map<String, Commit> commits = new LinkedHashMap<>();
+      for (Map.Entry<String, Future<Commit>> entry : pending.entrySet()) {
+        commits.put(entry.getKey(), await(entry.getValue()));
+      }
+      return commits;
+    } finally {
+      writers.shutdownNow();
+    }
+  }
+
+  private static Commit await(Future<Commit> commit) {
+    try {
+      return commit.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new LakehouseException("gold write failed: " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LakehouseException("interrupted while writing gold", e);
+    }
+  }
+
+  /** A gold commit: its version and the rows it wrote. */
+  private record Commit(long version, long rows) {}
+
+  /**
+   * Atomic per date: the partition's old files are removed and the new ones added in one Delta
+   * commit. The commit carries a token in its user metadata so its version can be found even
+   * when other writers commit right after it.
+   */
+  private Commit replacePartition(GoldDefinition definition, Dataset<Row> result, LocalDate date, String runId) {
+    String path = locations.gold(definition.table());
+    String token = runId + "/" + definition.table();
+    try {
+      result.write().format("delta").mode("overwrite").partitionBy(GoldDefinition.PARTITION_COLUMN)
+          .option("replaceWhere", GoldDefinition.PARTITION_COLUMN + " = DATE'" + date + "'")
+          .option("userMetadata", token)
+          .save(path);
+    } catch (Exception e) { // AnalysisException is checked in Java's eyes, but Scala code throws it undeclared
+      if (!(e instanceof AnalysisException)) {
+        throw e;
+      }
+      throw new LakehouseException("cannot write gold/" + definition.table() + " for " + date + ": " + firstLine(e)
+          + ". If its columns changed (" + definition.origin() + "), the existing table " + path
+          + " no longer matches; move it away and rebuild it with `./lakehouse rerun gold`", e);
+    }
+    if (!DeltaTable.isDeltaTable(session, path)) {
+      return new Commit(-1, 0); // an empty result for a table that does not exist yet: nothing to create
+    }
+    List<Row> history = DeltaTable.forPath(session, path).history(100).select("version", "operationMetrics", "userMetadata")
+        .collectAsList();
+    for (Row commit : history) {
+      if (token.equals(commit.getString(2))) {
+        scala.collection.Map<String, String> metrics = commit.getMap(1);
+        return new Commit(commit.getLong(0), Long.parseLong(metrics.get("numOutputRows").getOrElse(() -> "0")));
+      }
+    }
+    // Delta makes no commit for an empty result replacing an empty partition: nothing changed
+    return new Commit(history.isEmpty() ? -1 : history.get(0).getLong(0), 0);
+  }
+
+  private Dataset<Row> query(GoldDefinition definition) {
+    Dataset<Row> result;
+    try {
+      result = session.sql(definition.sql());
+    } catch (Exception e) {
+      if (!(e instanceof AnalysisException)) {
+        throw e;
+      }
+      throw new LakehouseException("gold definition " + definition.table() + " (" + definition.origin()
+          + ") is not a valid query over " + GoldDefinition.SOURCE_VIEW + ": " + firstLine(e), e);
+    }
+    boolean hasDate = false;
+    for (StructField field : result.schema().fields()) {
+      hasDate |= field.name().equals(GoldDefinition.PARTITION_COLUMN) && field.dataType().equals(DataTypes.DateType);
+    }
+    if (!hasDate) {
+      throw new LakehouseException("gold definition " + definition.table() + " (" + definition.origin() + ") must return an "
+          + GoldDefinition.PARTITION_COLUMN + " DATE column (the partition column); it returns " + result.schema().simpleString());
+    }
+    return result;
+  }
+
+  private GoldDefinition definition(String table) {
+    return definitions.stream().filter(definition -> definition.table().equals(table)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no gold definition " + table));
+  }
+
+  private void requireSilver() {
+    if (!silver.exists()) {
+      throw LakehouseException.of("cannot build gold", silver.path() + " is not a Delta table yet",
+          "refine silver first: `./lakehouse silver`");
+    }
+  }
+
+  private static String firstLine(Exception e) {
+    String message = String.valueOf(e.getMessage());
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
+}

@@ -1,0 +1,279 @@
+package dev.lakehouse.gold;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lakehouse.bronze.BronzeIngest;
+import dev.lakehouse.core.LakehouseException;
+import dev.lakehouse.core.config.ConfigLoader;
+import dev.lakehouse.core.config.KafkaConfig;
+import dev.lakehouse.core.config.LakehouseConfig;
+import dev.lakehouse.core.config.SourceConfig;
+import dev.lakehouse.core.config.StorageConfig;
+import dev.lakehouse.core.partition.DateRange;
+import dev.lakehouse.core.runs.RunLog;
+import dev.lakehouse.core.storage.TableLocations;
+import dev.lakehouse.core.testing.KernelTableReader;
+import dev.lakehouse.core.testing.TestSpark;
+import dev.lakehouse.localkafka.TestKafka;
+import dev.lakehouse.localkafka.generator.ClickstreamGenerator;
+import dev.lakehouse.localkafka.generator.EventProducer;
+import dev.lakehouse.localkafka.generator.ExpectedGold;
+import dev.lakehouse.localkafka.generator.GeneratorSpec;
+import dev.lakehouse.localkafka.generator.GroundTruth;
+import dev.lakehouse.localkafka.generator.TruthEvent;
+import dev.lakehouse.quality.suite.SuiteLoader;
+import dev.lakehouse.silver.SilverRefine;
+import io.delta.tables.DeltaTable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GoldBuilderIT {
+
+  /** Two minutes before midnight UTC: on-time events straddle two dates; late ones go back 3 days. */
+  private static final Instant BASE = Instant.parse("2026-11-20T23:58:00Z");
+
+  private static SparkSession spark;
+
+  @TempDir Path root;
+
+  @BeforeAll
+  static void start() {
+    TestKafka.bootstrapServers();
+    spark = TestSpark.session(ConfigLoader.defaultsOnly().s3());
+  }
+
+  @Test
+  void goldEqualsTheTruthPerDateAndLateEventsRebuildExactlyTheDatesTheyChanged() {
+    LakehouseConfig config = config();
+    GroundTruth truth = new GroundTruth(true);
+    produce(config, 3_000, 41, BASE, truth);
+    refine(config);
+    GoldBuilder gold = builder(config);
+
+    GoldPlan first = gold.plan();
+    Set<LocalDate> firstDates = new TreeSet<>(truth.byEventDate().keySet());
+    assertThat(dates(first)).isEqualTo(firstDates);
+    assertThat(first.dates()).allSatisfy(date -> assertThat(date.reason()).isEqualTo("never built"));
+    // `gold --date D` for each date
+    for (LocalDate date : truth.byEventDate().keySet()) {
+      gold.build(gold.planRange(DateRange.of(date)), GoldBuilder.JOB, build -> { });
+    }
+    assertGoldEqualsTruth(config, truth.events());
+    assertThat(gold.plan().isEmpty()).isTrue();
+
+    // late events: a second batch on 2026-11-20 with late ones up to three days before it
+    Map<String, Map<String, Set<String>>> filesBefore = goldFiles(config);
+    GroundTruth late = new GroundTruth(true);
+    produce(config, 400, 42, Instant.parse("2026-11-20T10:00:00Z"), event -> {
+      truth.record(event);
+      late.record(event);
+    });
+    refine(config);
+    Set<LocalDate> touched = late.events().stream().map(TruthEvent::eventDate).collect(Collectors.toCollection(TreeSet::new));
+    assertThat(touched).contains(LocalDate.of(2026, 11, 20)).doesNotContain(LocalDate.of(2026, 11, 21));
+
+    GoldPlan second = gold.plan();
+    assertThat(dates(second)).isEqualTo(touched);
+    for (DatePlan date : second.dates()) {
+      assertThat(date.reason()).as("%s", date.date()).matches(filesBefore.get("user_daily").containsKey(date.date().toString())
+          ? "silver changed in version \\d+, after the build from version \\d+" : "never built");
+    }
+    List<DateBuild> rebuilt = new ArrayList<>();
+    gold.build(second, GoldBuilder.JOB, rebuilt::add);
+    assertThat(rebuilt).extracting(DateBuild::date).containsExactlyElementsOf(touched);
+    assertGoldEqualsTruth(config, truth.events());
+    assertUntouchedDatesKeptTheirFiles(filesBefore, goldFiles(config), touched);
+    assertThat(gold.plan().isEmpty()).isTrue();
+    assertThat(KernelTableReader.local().readAll(new TableLocations(config.storage()).system(RunLog.TABLE)))
+        .filteredOn(run -> run.get("job").equals(GoldBuilder.JOB))
+        .hasSize(firstDates.size() + touched.size())
+        .allMatch(run -> run.get("status").equals("succeeded"));
+  }
+
+  @Test
+  void aRerunRebuildsExactlyItsDatesAndASilverRerunMarksThemStale() {
+    LakehouseConfig config = config();
+    GroundTruth truth = new GroundTruth(true);
+    produce(config, 2_000, 43, BASE, truth);
+    SilverRefine silver = refine(config);
+    GoldBuilder gold = builder(config);
+    gold.build(gold.plan(), GoldBuilder.JOB, build -> { });
+    LocalDate damaged = LocalDate.of(2026, 11, 20);
+    DeltaTable.forPath(spark, gold.goldTable("user_daily")).delete("event_date = DATE'" + damaged + "'");
+    Map<String, Map<String, Set<String>>> before = goldFiles(config);
+
+    DateRange range = DateRange.of(damaged);
+    GoldRunResult rerun = gold.build(gold.planRange(range), GoldBuilder.RERUN_JOB, build -> { });
+    assertThat(rerun.dates()).singleElement().satisfies(build -> {
+      assertThat(build.silverRows()).isEqualTo(truth.byEventDate().get(damaged).events());
+      assertThat(build.rowsByTable().keySet()).containsExactlyInAnyOrderElementsOf(GoldDefinitions.BUILT_IN);
+    });
+    assertGoldEqualsTruth(config, truth.events());
+    assertUntouchedDatesKeptTheirFiles(before, goldFiles(config), Set.of(damaged));
+    gold.build(gold.planRange(range), GoldBuilder.RERUN_JOB, build -> { });
+    assertGoldEqualsTruth(config, truth.events());
+    assertUntouchedDatesKeptTheirFiles(before, goldFiles(config), Set.of(damaged));
+
+    // a date without silver events builds to nothing and leaves every other date alone
+    GoldRunResult empty = gold.build(gold.planRange(DateRange.of(LocalDate.of(2026, 12, 25))), GoldBuilder.RERUN_JOB, build -> { });
+    assertThat(empty.dates()).singleElement().satisfies(build -> {
+      assertThat(build.silverRows()).isZero();
+      assertThat(build.rowsByTable().values()).containsOnly(0L);
+    });
+    assertUntouchedDatesKeptTheirFiles(before, goldFiles(config), Set.of(damaged));
+
+    // `rerun silver` rewrites the date's silver files: the next `gold` rebuilds that date only
+    silver.rebuild(range);
+    GoldPlan plan = gold.plan();
+    assertThat(dates(plan)).containsExactly(damaged);
+    assertThat(plan.dates().get(0).reason()).startsWith("silver changed in version");
+    gold.build(plan, GoldBuilder.JOB, build -> { });
+    assertGoldEqualsTruth(config, truth.events());
+  }
+
+  @Test
+  void concurrentBuildsOfTheSameDatesBothSucceedAndLeaveTheTruth() throws Exception {
+    LakehouseConfig config = config();
+    GroundTruth truth = new GroundTruth(true);
+    produce(config, 1_500, 44, BASE, truth);
+    refine(config);
+    List<LocalDate> dates = new ArrayList<>(truth.byEventDate().keySet());
+    DateRange range = new DateRange(dates.get(dates.size() - 2), dates.get(dates.size() - 1));
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<GoldRunResult>> runs = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        GoldBuilder gold = builder(config);
+        runs.add(threads.submit(() -> gold.build(gold.planRange(range), GoldBuilder.RERUN_JOB, build -> { })));
+      }
+      for (Future<GoldRunResult> run : runs) {
+        assertThat(run.get().dates()).hasSize(2);
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+    GoldBuilder gold = builder(config);
+    gold.build(gold.plan(), GoldBuilder.JOB, build -> { });
+    assertGoldEqualsTruth(config, truth.events());
+    assertThat(gold.plan().isEmpty()).isTrue();
+  }
+
+  @Test
+  void aUserDefinitionAddsATableWithoutRecompilingAndBadOnesFailWithTheirFile() throws Exception {
+    LakehouseConfig base = config();
+    GroundTruth truth = new GroundTruth(true);
+    produce(base, 800, 45, BASE, truth);
+    refine(base);
+    Path definitions = Files.createDirectories(root.resolve("definitions/gold"));
+    Files.writeString(definitions.resolve("hourly_events.sql"),
+        "-- events per UTC hour\nSELECT event_date, event_hour, COUNT(*) AS events FROM silver_events GROUP BY event_date, event_hour\n");
+    LakehouseConfig config = base.withDefinitions(new dev.lakehouse.core.config.DefinitionsConfig(root.resolve("definitions").toString()));
+    GoldBuilder gold = new GoldBuilder(spark, config, GoldDefinitions.load(config.definitions().folder("gold")));
+
+    gold.build(gold.plan(), GoldBuilder.JOB, build -> { });
+
+    Map<List<Object>, Long> expected = new HashMap<>();
+    truth.events().forEach(event -> expected.merge(List.of(event.eventDate(), event.eventHour()), 1L, Long::sum));
+    Map<List<Object>, Long> actual = new HashMap<>();
+    KernelTableReader.local().readAll(gold.goldTable("hourly_events")).forEach(row ->
+        assertThat(actual.put(List.of(row.get("event_date"), row.get("event_hour")), (Long) row.get("events"))).isNull());
+    assertThat(actual).isEqualTo(expected);
+    assertGoldEqualsTruth(config, truth.events());
+
+    Files.writeString(definitions.resolve("no_date.sql"), "SELECT user_id, COUNT(*) AS events FROM silver_events GROUP BY user_id");
+    GoldBuilder noDate = new GoldBuilder(spark, config, GoldDefinitions.load(config.definitions().folder("gold")));
+    assertThatThrownBy(() -> noDate.build(noDate.plan(), GoldBuilder.JOB, build -> { }))
+        .isInstanceOf(LakehouseException.class)
+        .hasMessageContaining("gold definition no_date (" + definitions.resolve("no_date.sql") + ") must return an event_date DATE column");
+    Files.delete(definitions.resolve("no_date.sql"));
+
+    Files.writeString(definitions.resolve("typo.sql"), "SELECT event_date, COUNT(*) AS events FROM silver_event GROUP BY event_date");
+    GoldBuilder typo = new GoldBuilder(spark, config, GoldDefinitions.load(config.definitions().folder("gold")));
+    assertThatThrownBy(() -> typo.build(typo.plan(), GoldBuilder.JOB, build -> { }))
+        .isInstanceOf(LakehouseException.class)
+        .hasMessageContaining("gold definition typo (" + definitions.resolve("typo.sql") + ") is not a valid query over silver_events")
+        .hasMessageContaining("silver_event");
+  }
+
+  private static Set<LocalDate> dates(GoldPlan plan) {
+    return plan.dates().stream().map(DatePlan::date).collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  /** Every built-in gold table equals the plain-Java truth, row for row, read with Delta Kernel. */
+  private static void assertGoldEqualsTruth(LakehouseConfig config, java.util.Collection<TruthEvent> events) {
+    TableLocations locations = new TableLocations(config.storage());
+    ExpectedGold.of(events).forEach((table, expected) -> {
+      List<Map<String, Object>> actual = KernelTableReader.local().readAll(locations.gold(table));
+      assertThat(actual).as("gold.%s", table).containsExactlyInAnyOrderElementsOf(expected);
+    });
+  }
+
+  /** Table → event_date → data files. */
+  private static Map<String, Map<String, Set<String>>> goldFiles(LakehouseConfig config) {
+    TableLocations locations = new TableLocations(config.storage());
+    Map<String, Map<String, Set<String>>> files = new HashMap<>();
+    for (String table : GoldDefinitions.BUILT_IN) {
+      files.put(table, KernelTableReader.local().filesByPartition(locations.gold(table), "event_date"));
+    }
+    return files;
+  }
+
+  private static void assertUntouchedDatesKeptTheirFiles(Map<String, Map<String, Set<String>>> before,
+      Map<String, Map<String, Set<String>>> after, Set<LocalDate> rebuilt) {
+    Set<String> rebuiltDates = rebuilt.stream().map(LocalDate::toString).collect(Collectors.toSet());
+    before.forEach((table, dates) -> dates.forEach((date, files) -> {
+      if (!rebuiltDates.contains(date)) {
+        assertThat(after.get(table).get(date)).as("files of gold.%s %s", table, date).isEqualTo(files);
+      }
+    }));
+    assertThat(before.get("user_daily")).isNotEmpty();
+  }
+
+  private LakehouseConfig config() {
+    String topic = "gold-" + UUID.randomUUID().toString().substring(0, 8);
+    return ConfigLoader.defaultsOnly()
+        .withStorage(new StorageConfig(root.resolve("lake").toString()))
+        .withKafka(new KafkaConfig(TestKafka.bootstrapServers(), List.of(new SourceConfig("clickstream", topic))));
+  }
+
+  private static GoldBuilder builder(LakehouseConfig config) {
+    return new GoldBuilder(spark, config, GoldDefinitions.load(Optional.empty()));
+  }
+
+  private static void produce(LakehouseConfig config, long count, long seed, Instant base, GroundTruth truth) {
+    produce(config, count, seed, base, truth::record);
+  }
+
+  private static void produce(LakehouseConfig config, long count, long seed, Instant base,
+      java.util.function.Consumer<dev.lakehouse.localkafka.generator.GeneratedMessage> onMessage) {
+    new EventProducer(TestKafka.bootstrapServers(), config.kafka().source("clickstream").topic())
+        .send(new ClickstreamGenerator(GeneratorSpec.defaults(count, seed).withBaseTime(base)), 0, false, onMessage::accept);
+  }
+
+  /** Bronze then silver for what was produced since the last call. */
+  private static SilverRefine refine(LakehouseConfig config) {
+    new BronzeIngest(spark, config).runUntilCaughtUp(config.kafka().source("clickstream"));
+    SilverRefine silver = new SilverRefine(spark, config, SuiteLoader.load("silver_events", Optional.empty()));
+    silver.run();
+    return silver;
+  }
+}
