@@ -82,6 +82,10 @@ public final class GoldBuilder {
     return locations.gold(table);
   }
 
+  public String goldFolder() {
+    return locations.folder(dev.lakehouse.core.storage.Layer.GOLD);
+  }
+
   /**
    * The dates that need a build: dates never built, and dates whose silver partition changed
    * (late events, silver reruns) after their gold was built, per table.
@@ -172,7 +176,7 @@ public final class GoldBuilder {
       builds.record(recorded);
       long rowsOut = written.values().stream().mapToLong(Long::longValue).sum();
       runs.record(new RunRecord(runId, job, scope, started, Instant.now(), RunRecord.SUCCEEDED, silverRows, rowsOut, 0, ""));
-      LOG.info("gold {}: {} silver rows (version {}) -> {}", date, silverRows, version, written);
+      LOG.debug("gold {}: {} silver rows (version {}) -> {}", date, silverRows, version, written);
       return new DateBuild(date, plan.reason(), version, silverRows, written, Duration.ofNanos(System.nanoTime() - start));
     } catch (RuntimeException e) {
       runs.record(new RunRecord(runId, job, scope, started, Instant.now(), RunRecord.FAILED, 0, 0, 0,

@@ -147,6 +147,14 @@ public final class SilverRefine {
     }
   }
 
+  /** Silver events on the dates of {@code range} now (0 before the first run). */
+  public long eventsIn(DateRange range) {
+    if (!DeltaTable.isDeltaTable(spark, silverTable())) {
+      return 0;
+    }
+    return spark.read().format("delta").load(silverTable()).where(range.predicate("event_date")).count();
+  }
+
   private String requireBronze() {
     String bronze = locations.bronze(source.name());
     if (!DeltaTable.isDeltaTable(spark, bronze)) {

@@ -24,7 +24,7 @@ public record DateRange(LocalDate from, LocalDate to) {
     DateRange range = new DateRange(date("--from", from), date("--to", to));
     if (range.days() > maxDays) {
       throw new LakehouseException("the range " + range + " has " + range.days() + " days, more than the maximum of "
-          + maxDays + "; split it, or raise the maximum with --max-days");
+          + maxDays + "; split it, or raise the maximum with --max-days or reruns.max-days (LAKEHOUSE_RERUN_MAX_DAYS)");
     }
     return range;
   }

@@ -27,6 +27,11 @@ public final class TableLocations {
     return root;
   }
 
+  /** The folder holding a layer's tables, without a trailing {@code /}. */
+  public String folder(Layer layer) {
+    return root + layer.folder();
+  }
+
   public String table(Layer layer, String name) {
     requireNonNull(layer, "layer is null");
     if (name == null || !NAME.matcher(name).matches()) {

@@ -31,6 +31,6 @@ class DateRangeTest {
     assertThatThrownBy(() -> DateRange.parse("2026-11-21", null, 31))
         .hasMessage("a rerun needs both --from and --to (YYYY-MM-DD); unbounded ranges are refused");
     assertThatThrownBy(() -> DateRange.parse("2026-01-01", "2026-12-31", 31))
-        .hasMessage("the range 2026-01-01..2026-12-31 has 365 days, more than the maximum of 31; split it, or raise the maximum with --max-days");
+        .hasMessage("the range 2026-01-01..2026-12-31 has 365 days, more than the maximum of 31; split it, or raise the maximum with --max-days or reruns.max-days (LAKEHOUSE_RERUN_MAX_DAYS)");
   }
 }

@@ -5,6 +5,8 @@ import dev.lakehouse.core.config.LakehouseConfig;
 import dev.lakehouse.core.config.SourceConfig;
 import dev.lakehouse.core.spark.SparkSessions;
 import dev.lakehouse.core.storage.TableLocations;
+import dev.lakehouse.gold.GoldBuilder;
+import dev.lakehouse.gold.GoldDefinitions;
 import dev.lakehouse.localkafka.generator.GeneratorSpec;
 import dev.lakehouse.localkafka.generator.GroundTruth;
 import dev.lakehouse.localkafka.generator.MessageKind;
@@ -30,7 +32,7 @@ import picocli.CommandLine.ParentCommand;
     description = {
       "Run the pipeline once on generated data with local Kafka and S3.",
       "Starts the local services, generates events (with duplicates, late and malformed ones),",
-      "ingests them into bronze, refines silver and prints both with the quality report."
+      "ingests them into bronze, refines silver, builds gold and prints every layer with the quality report."
     })
 final class DemoCommand implements Callable<Integer> {
 
@@ -91,6 +93,19 @@ final class DemoCommand implements Callable<Integer> {
         "SELECT run_id, success, gate_passed, evaluated_expectations, unsuccessful_expectations,"
             + " round(success_percent, 1) AS success_percent FROM delta.`"
             + new TableLocations(config.storage()).system("quality_results") + "` ORDER BY validated_at DESC LIMIT 4");
+
+    step(out, 6, "gold (every date never built or whose silver changed)");
+    GoldBuilder gold = new GoldBuilder(spark, config, GoldDefinitions.load(config.definitions().folder("gold")));
+    GoldCommand.run(gold, gold.plan(), GoldBuilder.JOB, false, out);
+    printQuery(out, spark, "gold.daily_event_metrics",
+        "SELECT * FROM delta.`" + gold.goldTable("daily_event_metrics") + "` ORDER BY event_date, event_type");
+    printQuery(out, spark, "gold.daily_funnel",
+        "SELECT * FROM delta.`" + gold.goldTable("daily_funnel") + "` ORDER BY event_date");
+    printQuery(out, spark, "gold.user_daily: top 10 users by revenue",
+        "SELECT * FROM delta.`" + gold.goldTable("user_daily") + "` ORDER BY revenue DESC, event_date, user_id LIMIT 10");
+    printQuery(out, spark, "gold.product_daily: top 10 products by revenue",
+        "SELECT * FROM delta.`" + gold.goldTable("product_daily") + "` ORDER BY revenue DESC, event_date, product_id LIMIT 10");
+    out.printf("query any table with e.g. ./lakehouse sql \"SELECT * FROM gold.user_daily LIMIT 5\"%n");
     return 0;
   }
 
@@ -100,6 +115,6 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private static void step(PrintStream out, int number, String title) {
-    out.printf("%n== %d/5 %s%n", number, title);
+    out.printf("%n== %d/6 %s%n", number, title);
   }
 }

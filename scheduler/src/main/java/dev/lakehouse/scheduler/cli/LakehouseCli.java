@@ -22,6 +22,7 @@ import picocli.CommandLine.Option;
       GenerateCommand.class,
       IngestCommand.class,
       SilverCommand.class,
+      GoldCommand.class,
       RerunCommand.class,
       SqlCommand.class,
       BenchCommand.class,

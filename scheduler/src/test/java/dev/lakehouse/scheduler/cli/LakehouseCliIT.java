@@ -112,6 +112,86 @@ class LakehouseCliIT {
   }
 
   @Test
+  void goldPerDateThenForTheRestThenRerunsEqualTheTruthAndBadRangesAreRefused() throws Exception {
+    String topic = "cli-gold-" + UUID.randomUUID().toString().substring(0, 8);
+    Map<String, String> environment = environment(topic);
+    GroundTruth truth = new GroundTruth(true);
+    new EventProducer(TestKafka.bootstrapServers(), topic)
+        .send(new ClickstreamGenerator(GeneratorSpec.defaults(2_500, 33).withBaseTime(java.time.Instant.parse("2026-11-20T23:58:00Z"))),
+            0, false, truth::record);
+    TableLocations tables = new TableLocations(new StorageConfig(folder.resolve("lake").toString()));
+    assertThat(run(environment, "ingest", "--once")).contains("new records");
+    run(environment, "silver");
+    List<java.time.LocalDate> dates = new ArrayList<>(truth.byEventDate().keySet());
+    String first = dates.get(0).toString();
+
+    assertThat(run(environment, "gold", "--date", first)).contains(first + "  ").contains("never built");
+    String rest = run(environment, "gold");
+    assertThat(rest).doesNotContain("  " + first + "  ");
+    dates.subList(1, dates.size()).forEach(date -> assertThat(rest).contains("  " + date + "  "));
+    assertGoldEqualsTruth(tables, truth);
+    assertThat(run(environment, "gold")).contains("gold is up to date");
+
+    String last = dates.get(dates.size() - 1).toString();
+    Map<String, Map<String, Set<String>>> before = goldFiles(tables);
+    assertThat(run(environment, "rerun", "gold", "--from", last, "--to", last)).contains("  " + last + "  ");
+    assertGoldEqualsTruth(tables, truth);
+    Map<String, Map<String, Set<String>>> after = goldFiles(tables);
+    before.forEach((table, files) -> files.forEach((date, paths) -> {
+      if (!date.equals(last)) {
+        assertThat(after.get(table).get(date)).as("files of gold.%s %s", table, date).isEqualTo(paths);
+      }
+    }));
+    assertThat(after.get("user_daily").get(last)).isNotEqualTo(before.get("user_daily").get(last));
+
+    long versionBefore = KernelTableReader.local().version(tables.gold("user_daily"));
+    assertThat(run(environment, "rerun", "all", "--from", first, "--to", last, "--dry-run"))
+        .contains("would rebuild silver/events for event dates " + first + ".." + last)
+        .contains("would build " + dates.size() + " date(s)");
+    assertThat(KernelTableReader.local().version(tables.gold("user_daily"))).isEqualTo(versionBefore);
+
+    assertThat(fails(environment, "rerun", "gold", "--from", last, "--to", first))
+        .isEqualTo("error: --from " + last + " is after --to " + first + "; swap them");
+    assertThat(fails(environment, "rerun", "all", "--from", "2026-01-01", "--to", "2026-12-31")).startsWith(
+        "error: the range 2026-01-01..2026-12-31 has 365 days, more than the maximum of 31");
+    assertThat(fails(environment, "gold", "--date", "2026-11-31"))
+        .isEqualTo("error: --date '2026-11-31' is not a date; write YYYY-MM-DD, e.g. 2026-11-20");
+  }
+
+  private String run(Map<String, String> environment, String... args) throws Exception {
+    Path log = folder.resolve(String.join("-", args).replaceAll("[^a-z0-9-]", "_") + "-" + UUID.randomUUID() + ".log");
+    Process process = lakehouse(environment, log, args);
+    assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("%s finished", List.of(args)).isTrue();
+    assertThat(process.exitValue()).as("%s exit; log:%n%s", List.of(args), read(log)).isZero();
+    return read(log);
+  }
+
+  /** The one error line of a command that must fail with exit code 1. */
+  private String fails(Map<String, String> environment, String... args) throws Exception {
+    Path log = folder.resolve("failing-" + UUID.randomUUID() + ".log");
+    Process process = lakehouse(environment, log, args);
+    assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
+    assertThat(process.exitValue()).as(read(log)).isEqualTo(1);
+    List<String> errors = Files.readAllLines(log).stream().filter(line -> line.startsWith("error:")).toList();
+    assertThat(errors).as(read(log)).hasSize(1);
+    return errors.get(0);
+  }
+
+  private static void assertGoldEqualsTruth(TableLocations tables, GroundTruth truth) {
+    dev.lakehouse.localkafka.generator.ExpectedGold.of(truth.events()).forEach((table, expected) ->
+        assertThat(KernelTableReader.local().readAll(tables.gold(table))).as("gold.%s", table)
+            .containsExactlyInAnyOrderElementsOf(expected));
+  }
+
+  private static Map<String, Map<String, Set<String>>> goldFiles(TableLocations tables) {
+    Map<String, Map<String, Set<String>>> files = new java.util.HashMap<>();
+    for (String table : List.of("daily_event_metrics", "user_daily", "product_daily", "daily_funnel")) {
+      files.put(table, KernelTableReader.local().filesByPartition(tables.gold(table), "event_date"));
+    }
+    return files;
+  }
+
+  @Test
   void failuresPrintOneLineAndExitNonZero() throws Exception {
     Map<String, String> environment = new java.util.HashMap<>(environment("never-created-topic"));
     environment.put("LAKEHOUSE_KAFKA_BOOTSTRAP", "127.0.0.1:" + Ports.freePort());
