@@ -6,7 +6,12 @@ import dev.lakehouse.core.config.KafkaConfig;
 import dev.lakehouse.core.config.LakehouseConfig;
 import dev.lakehouse.core.config.SourceConfig;
 import dev.lakehouse.core.config.StorageConfig;
+import dev.lakehouse.core.partition.DateRange;
 import dev.lakehouse.core.spark.SparkSessions;
+import dev.lakehouse.gold.DateBuild;
+import dev.lakehouse.gold.GoldBuilder;
+import dev.lakehouse.gold.GoldDefinitions;
+import dev.lakehouse.gold.GoldRunResult;
 import dev.lakehouse.localkafka.generator.GeneratorSpec;
 import java.io.IOException;
 import dev.lakehouse.quality.suite.SuiteLoader;
@@ -33,11 +38,13 @@ import picocli.CommandLine.ParentCommand;
     description = {
       "Measure throughput.",
       "`bench silver` does the same, then times one silver run over the new bronze table.",
+      "`bench gold` spreads the events over --days dates, refines them, then times building every",
+      "date of gold (the whole table) and a rerun of one date.",
       "`bench ingest` produces N generated events to a fresh topic and ingests them",
       "into a fresh bronze table under <root>/_bench/, then prints both rates. Needs a broker",
       "(`./lakehouse local up`)."
     },
-    subcommands = {BenchCommand.Ingest.class, BenchCommand.Silver.class})
+    subcommands = {BenchCommand.Ingest.class, BenchCommand.Silver.class, BenchCommand.Gold.class})
 final class BenchCommand implements Runnable {
 
   @ParentCommand LakehouseCli root;
@@ -62,7 +69,7 @@ final class BenchCommand implements Runnable {
 
     @Override
     public Integer call() {
-      BenchRun run = BenchRun.create(bench.root.config(), events);
+      BenchRun run = BenchRun.create(bench.root.config(), GeneratorSpec.defaults(events, 1));
       IngestResult result = run.ingest();
       System.out.printf("bench ingest: %,d records, %.1f s wall clock including query start-up, %,.0f records/s%n",
           result.rows(), result.duration().toMillis() / 1000.0, result.rowsPerSecond());
@@ -85,7 +92,7 @@ final class BenchCommand implements Runnable {
 
     @Override
     public Integer call() {
-      BenchRun run = BenchRun.create(bench.root.config(), events);
+      BenchRun run = BenchRun.create(bench.root.config(), GeneratorSpec.defaults(events, 1));
       run.ingest();
       SilverRefine refine = new SilverRefine(run.spark(), run.config(), SuiteLoader.load("silver_events", Optional.empty()));
       SilverRunResult result = refine.run();
@@ -97,16 +104,56 @@ final class BenchCommand implements Runnable {
     }
   }
 
+  @Command(name = "gold", mixinStandardHelpOptions = true,
+      description = "Gold build time: the whole table (every date) vs a rerun of one date.")
+  static final class Gold implements Callable<Integer> {
+
+    @ParentCommand BenchCommand bench;
+
+    @Option(names = "--events", defaultValue = "1000000", description = "Messages (default: ${DEFAULT-VALUE}).")
+    long events;
+
+    @Option(names = "--days", defaultValue = "7", description = "Event dates to spread them over (default: ${DEFAULT-VALUE}).")
+    int days;
+
+    @Option(names = "--keep", description = "Keep the bench tables (local roots are deleted by default).")
+    boolean keep;
+
+    @Override
+    public Integer call() {
+      GeneratorSpec defaults = GeneratorSpec.defaults(events, 1);
+      java.time.Duration spacing = java.time.Duration.ofDays(days).dividedBy(Math.max(1, events));
+      GeneratorSpec spec = new GeneratorSpec(events, 1, defaults.duplicateRatio(), defaults.lateRatio(),
+          defaults.malformedRatio(), defaults.maxLateDays(), defaults.users(), defaults.products(),
+          Optional.of(Instant.now().minus(java.time.Duration.ofDays(days)).truncatedTo(java.time.temporal.ChronoUnit.DAYS)), spacing);
+      BenchRun run = BenchRun.create(bench.root.config(), spec);
+      run.ingest();
+      SilverRefine refine = new SilverRefine(run.spark(), run.config(), SuiteLoader.load("silver_events", Optional.empty()));
+      SilverCommand.print(refine.run(), refine);
+      GoldBuilder gold = new GoldBuilder(run.spark(), run.config(), GoldDefinitions.load(Optional.empty()));
+      GoldRunResult whole = GoldCommand.run(gold, gold.plan(), GoldBuilder.JOB, false, System.out).orElseThrow();
+      DateBuild busiest = whole.dates().stream().max(java.util.Comparator.comparingLong(DateBuild::silverRows)).orElseThrow();
+      GoldRunResult one = GoldCommand.run(gold, gold.planRange(DateRange.of(busiest.date())), GoldBuilder.RERUN_JOB, false,
+          System.out).orElseThrow();
+      long silverRows = whole.dates().stream().mapToLong(DateBuild::silverRows).sum();
+      System.out.printf("bench gold: whole table (%d dates, %,d silver events) %.1f s; rerun of %s (%,d events) %.1f s%n",
+          whole.dates().size(), silverRows, whole.duration().toMillis() / 1000.0, busiest.date(), busiest.silverRows(),
+          one.duration().toMillis() / 1000.0);
+      run.cleanUp(keep);
+      return 0;
+    }
+  }
+
   /** A fresh topic and a fresh root under {@code <root>/_bench/}, filled with generated events. */
   private record BenchRun(LakehouseConfig config, SourceConfig source, String root) {
 
-    static BenchRun create(LakehouseConfig base, long events) {
+    static BenchRun create(LakehouseConfig base, GeneratorSpec spec) {
       String name = "bench" + Instant.now().getEpochSecond();
       String root = base.storage().root().replaceAll("/+$", "") + "/_bench/" + name;
       SourceConfig source = new SourceConfig("clickstream", name);
       LakehouseConfig config = base.withStorage(new StorageConfig(root))
           .withKafka(new KafkaConfig(base.kafka().bootstrapServers(), List.of(source)));
-      GenerateCommand.run(config, GeneratorSpec.defaults(events, 1), source.topic(), 0, Optional.empty(), System.out);
+      GenerateCommand.run(config, spec, source.topic(), 0, Optional.empty(), System.out);
       return new BenchRun(config, source, root);
     }
 
