@@ -143,6 +143,11 @@ public final class GoldBuilder {
   /** Builds the plan's dates in order, telling {@code progress} after each date. */
   public GoldRunResult build(GoldPlan plan, String job, Consumer<DateBuild> progress) {
     long start = System.nanoTime();
+    if (plan.isEmpty()) {
+      Instant now = Instant.now();
+      runs.record(new RunRecord(job + "-" + now.toEpochMilli() + "-" + UUID.randomUUID().toString().substring(0, 8), job,
+          "no date to build: up to date with silver version " + plan.silverVersion(), now, now, RunRecord.SUCCEEDED, 0, 0, 0, ""));
+    }
     List<DateBuild> done = new ArrayList<>();
     for (DatePlan date : plan.dates()) {
       DateBuild build = buildDate(date, job);

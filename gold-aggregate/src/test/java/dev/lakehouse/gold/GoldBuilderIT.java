@@ -102,11 +102,14 @@ class GoldBuilderIT {
     assertThat(rebuilt).extracting(DateBuild::date).containsExactlyElementsOf(touched);
     assertGoldEqualsTruth(config, truth.events());
     assertUntouchedDatesKeptTheirFiles(filesBefore, goldFiles(config), touched);
-    assertThat(gold.plan().isEmpty()).isTrue();
-    assertThat(KernelTableReader.local().readAll(new TableLocations(config.storage()).system(RunLog.TABLE)))
-        .filteredOn(run -> run.get("job").equals(GoldBuilder.JOB))
-        .hasSize(firstDates.size() + touched.size())
-        .allMatch(run -> run.get("status").equals("succeeded"));
+    GoldPlan nothing = gold.plan();
+    assertThat(nothing.isEmpty()).isTrue();
+    assertThat(gold.build(nothing, GoldBuilder.JOB, build -> { }).dates()).isEmpty();
+    List<Map<String, Object>> runs = KernelTableReader.local().readAll(new TableLocations(config.storage()).system(RunLog.TABLE))
+        .stream().filter(run -> run.get("job").equals(GoldBuilder.JOB)).toList();
+    assertThat(runs).hasSize(firstDates.size() + touched.size() + 1).allMatch(run -> run.get("status").equals("succeeded"));
+    assertThat(runs).filteredOn(run -> run.get("scope").equals("no date to build: up to date with silver version " + nothing.silverVersion()))
+        .singleElement().satisfies(run -> assertThat(run.get("rows_out")).isEqualTo(0L));
   }
 
   @Test

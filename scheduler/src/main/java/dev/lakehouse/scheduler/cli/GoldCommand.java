@@ -62,6 +62,9 @@ final class GoldCommand implements Callable<Integer> {
     String tables = gold.definitions().stream().map(definition -> definition.table()).collect(Collectors.joining(", "));
     if (plan.isEmpty()) {
       out.printf("gold is up to date with silver version %d (tables: %s)%n", plan.silverVersion(), tables);
+      if (!dryRun) {
+        gold.build(plan, job, build -> { }); // records the run
+      }
       return Optional.empty();
     }
     out.printf("%s %d date(s) from silver version %d (tables: %s):%n", dryRun ? "would build" : "building",
