@@ -14,6 +14,22 @@ public final class SilverSchema {
       List.of("event_id", "event_time", "user_id", "session_id", "event_type", "page", "product_id",
           "amount", "currency", "event_date", "event_hour", "ingested_at");
 
+  /** silver.events' columns and types, in order. */
+  public static final StructType EVENTS_SCHEMA =
+      new StructType()
+          .add("event_id", DataTypes.StringType)
+          .add("event_time", DataTypes.TimestampType)
+          .add("user_id", DataTypes.StringType)
+          .add("session_id", DataTypes.StringType)
+          .add("event_type", DataTypes.StringType)
+          .add("page", DataTypes.StringType)
+          .add("product_id", DataTypes.StringType)
+          .add("amount", DataTypes.DoubleType)
+          .add("currency", DataTypes.StringType)
+          .add("event_date", DataTypes.DateType)
+          .add("event_hour", DataTypes.IntegerType)
+          .add("ingested_at", DataTypes.TimestampType);
+
   /** quarantine.events, in order: the raw record, its coordinates and why it failed. */
   public static final List<String> QUARANTINE_COLUMNS =
       List.of("key", "value", "topic", "partition", "offset", "kafka_timestamp", "ingested_at",

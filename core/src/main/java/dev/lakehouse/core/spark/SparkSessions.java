@@ -35,6 +35,11 @@ public final class SparkSessions {
     conf.setIfMissing(
         "spark.sql.shuffle.partitions", Integer.toString(config.spark().shufflePartitions()));
     conf.setIfMissing("spark.sql.streaming.stopActiveRunOnRestart", "true");
+    // timestamp partition values (view buckets) as `yyyy-MM-dd HH:mm:ss` in UTC (the session zone), the form
+    // of the Delta protocol every reader knows; Delta 3.3's ISO-8601 default is refused by Delta Kernel 3.3
+    conf.setIfMissing("spark.databricks.delta.write.utcTimestampPartitionValues", "false");
+    // new tables record change data, so views can find the rows that changed since their last refresh
+    conf.setIfMissing("spark.databricks.delta.properties.defaults.enableChangeDataFeed", "true");
     s3aSettings(config.s3()).forEach(conf::setIfMissing);
     config.spark().settings().forEach(conf::set);
     return SparkSession.builder().config(conf).getOrCreate();

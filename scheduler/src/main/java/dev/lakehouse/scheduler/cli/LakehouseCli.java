@@ -24,6 +24,7 @@ import picocli.CommandLine.Option;
       SilverCommand.class,
       GoldCommand.class,
       RerunCommand.class,
+      ViewsCommand.class,
       SqlCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class

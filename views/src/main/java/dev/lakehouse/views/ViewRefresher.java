@@ -1,0 +1,243 @@
+package dev.lakehouse.views;
+
+import static java.util.Objects.requireNonNull;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+
+import dev.lakehouse.core.LakehouseException;
+import dev.lakehouse.core.config.LakehouseConfig;
+import dev.lakehouse.core.storage.TableLocations;
+import dev.lakehouse.quality.suite.ExpectationSuite;
+import io.delta.tables.DeltaTable;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Refreshes materialized views. Incremental: the buckets touched by the source rows that changed
+ * since the view's last refresh (Delta change data between the source versions recorded then and
+ * now) are recomputed, buckets that left the window are dropped, and both happen in one Delta
+ * commit (replaceWhere on the bucket column). Full: the whole window is recomputed and the table
+ * replaced in one commit. Either way readers see the old or the new view, never a mix.
+ *
+ * <p>Not thread-safe; refresh one view at a time per instance (the scheduler never overlaps a
+ * view with itself).
+ */
+public final class ViewRefresher {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ViewRefresher.class);
+  private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+
+  /** A session of its own, so the {@code source} view of a refresh is not another's. */
+  private final SparkSession session;
+  private final TableLocations locations;
+  private final ViewSources sources;
+  private final ViewStatusLog status;
+
+  public ViewRefresher(SparkSession spark, LakehouseConfig config, ExpectationSuite silverSuite) {
+    this.session = requireNonNull(spark, "spark is null").newSession();
+    this.locations = new TableLocations(config.storage());
+    this.sources = new ViewSources(session, config, silverSuite);
+    this.status = new ViewStatusLog(session, locations);
+  }
+
+  public String viewTable(String view) {
+    return locations.view(view);
+  }
+
+  public ViewStatusLog status() {
+    return status;
+  }
+
+  /** Refreshes {@code view} now, as its policy allows, and records the outcome in {@code _system/view_status}. */
+  public ViewRefresh refresh(ViewDefinition view) {
+    Instant started = Instant.now();
+    String refreshId = view.name() + "-" + started.toEpochMilli() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    Instant windowStart = windowStart(view, started);
+    Map<String, Long> versions = sources.versions(view.source());
+    try {
+      if (versions.values().stream().allMatch(version -> version < 0)) {
+        throw LakehouseException.of("cannot refresh view " + view.name(), "its source " + view.source() + " has no table yet",
+            "ingest and refine first: `./lakehouse ingest --once && ./lakehouse silver`");
+      }
+      Plan plan = plan(view, versions, windowStart);
+      session.sparkContext().setJobDescription("view " + view.name() + " (" + plan.mode() + ")");
+      ViewRefresh refresh = execute(view, plan, refreshId, started, windowStart, versions);
+      status.record(refresh);
+      LOG.debug("view {}: {} ({}), {} buckets, {} rows", view.name(), refresh.mode(), refresh.reason(), refresh.bucketsWritten(),
+          refresh.rows());
+      return refresh;
+    } catch (RuntimeException e) {
+      status.record(new ViewRefresh(view.name(), refreshId, started, Instant.now(), ViewRefresh.FAILED, "-", "-", versions,
+          windowStart, 0, 0, Optional.empty(), view.definitionHash(), String.valueOf(e.getMessage())));
+      throw e;
+    }
+  }
+
+  /** What a refresh will do: full, or incremental over the listed buckets. */
+  private record Plan(String mode, String reason, List<Object> buckets) {}
+
+  private Plan plan(ViewDefinition view, Map<String, Long> versions, Instant windowStart) {
+    if (view.refresh() == RefreshPolicy.FULL) {
+      return full("refresh policy is full");
+    }
+    Optional<Row> previous = status.lastSucceeded(view.name());
+    String why = null;
+    if (previous.isEmpty() || !DeltaTable.isDeltaTable(session, viewTable(view.name()))) {
+      why = "first refresh";
+    } else if (!previous.get().getString(previous.get().fieldIndex("definition_hash")).equals(view.definitionHash())) {
+      why = "the definition changed since the last refresh";
+    }
+    Optional<Dataset<Row>> changed = Optional.empty();
+    if (why == null) {
+      changed = sources.changedRows(SourceVersions.parse(previous.get().getString(previous.get().fieldIndex("source_versions"))), versions);
+      if (changed.isEmpty()) {
+        why = "Delta change data is not available between the last refresh's source versions and now";
+      }
+    }
+    if (why != null) {
+      return fallBack(view, why);
+    }
+    List<Object> touched = new ArrayList<>();
+    for (Row row : changed.get().select(expr(view.bucket().expression()).as("bucket")).where(expr("bucket IS NOT NULL"))
+        .where(new Column("bucket").geq(lit(bucketValue(view, windowStart)))).distinct().collectAsList()) {
+      touched.add(row.get(0));
+    }
+    if (view.refresh() == RefreshPolicy.AUTO && touched.size() > view.windowBuckets() / 2) {
+      return full(touched.size() + " of " + view.windowBuckets() + " buckets changed, more than half");
+    }
+    return new Plan(ViewRefresh.INCREMENTAL, touched.isEmpty() ? "no source changes in the window"
+        : touched.size() + " of " + view.windowBuckets() + " buckets changed", touched);
+  }
+
+  private static Plan full(String reason) {
+    return new Plan(ViewRefresh.FULL, reason, List.of());
+  }
+
+  private static Plan fallBack(ViewDefinition view, String why) {
+    if (view.refresh() == RefreshPolicy.INCREMENTAL) {
+      throw new LakehouseException("view " + view.name() + " cannot be refreshed incrementally: " + why
+          + "; its refresh policy is incremental, so it fails instead of recomputing everything (use refresh: auto or full)");
+    }
+    return full(why);
+  }
+
+  private ViewRefresh execute(ViewDefinition view, Plan plan, String refreshId, Instant started, Instant windowStart,
+      Map<String, Long> versions) {
+    Column bucket = expr(view.bucket().expression());
+    Dataset<Row> source = sources.rows(view.source(), versions).where(bucket.geq(lit(bucketValue(view, windowStart))));
+    boolean incremental = plan.mode().equals(ViewRefresh.INCREMENTAL);
+    if (incremental) {
+      source = source.where(plan.buckets().isEmpty() ? lit(false) : bucket.isin(plan.buckets().toArray()));
+    }
+    source = source.cache();
+    try {
+      source.createOrReplaceTempView(ViewDefinition.SOURCE_VIEW);
+      Row newest = source.agg(org.apache.spark.sql.functions.max("ingested_at")).first();
+      Dataset<Row> result = query(view);
+      String path = viewTable(view.name());
+      String token = refreshId;
+      var writer = result.write().format("delta").mode("overwrite").partitionBy(view.bucket().column())
+          .option("userMetadata", token);
+      if (incremental) {
+        writer = writer.option("replaceWhere", replacePredicate(view, plan.buckets(), windowStart));
+      } else {
+        writer = writer.option("overwriteSchema", "true");
+      }
+      writer.save(path); // one commit: old buckets out, recomputed buckets in
+      long rows = committedRows(path, token);
+      long buckets = incremental ? plan.buckets().size() : result.select(view.bucket().column()).distinct().count();
+      Optional<Instant> newestAt = newest.isNullAt(0) ? previousNewest(view) : Optional.of(newest.getTimestamp(0).toInstant());
+      return new ViewRefresh(view.name(), refreshId, started, Instant.now(), ViewRefresh.SUCCEEDED, plan.mode(), plan.reason(),
+          versions, windowStart, buckets, rows, newestAt, view.definitionHash(), "");
+    } finally {
+      session.catalog().dropTempView(ViewDefinition.SOURCE_VIEW);
+      source.unpersist();
+    }
+  }
+
+  /** With no rows in this refresh, the view still holds the data of the last one. */
+  private Optional<Instant> previousNewest(ViewDefinition view) {
+    return status.lastSucceeded(view.name()).filter(row -> !row.isNullAt(row.fieldIndex("newest_source_at")))
+        .map(row -> ViewStatusLog.instant(row, "newest_source_at"));
+  }
+
+  private Dataset<Row> query(ViewDefinition view) {
+    Dataset<Row> result;
+    try {
+      result = session.sql(view.sql());
+    } catch (Exception e) { // AnalysisException is thrown undeclared by Scala code
+      if (!(e instanceof AnalysisException)) {
+        throw e;
+      }
+      throw new LakehouseException("view " + view.name() + " (" + view.origin() + ") is not a valid query over "
+          + ViewDefinition.SOURCE_VIEW + ": " + e.getMessage().lines().findFirst().orElse(""), e);
+    }
+    if (!List.of(result.columns()).contains(view.bucket().column())) {
+      throw new LakehouseException("view " + view.name() + " (" + view.origin() + ") must return its bucket column "
+          + view.bucket().column() + "; it returns " + String.join(", ", result.columns()));
+    }
+    return result;
+  }
+
+  private long committedRows(String path, String token) {
+    for (Row commit : DeltaTable.forPath(session, path).history(20).select("userMetadata", "operationMetrics").collectAsList()) {
+      if (token.equals(commit.getString(0))) {
+        scala.collection.Map<String, String> metrics = commit.getMap(1);
+        return Long.parseLong(metrics.get("numOutputRows").getOrElse(() -> "0"));
+      }
+    }
+    return 0; // Delta makes no commit when nothing was replaced and nothing written
+  }
+
+  /** The touched buckets, plus every bucket older than the window. */
+  private static String replacePredicate(ViewDefinition view, List<Object> buckets, Instant windowStart) {
+    String column = view.bucket().column();
+    String old = column + " < " + literal(bucketValue(view, windowStart));
+    if (buckets.isEmpty()) {
+      return old;
+    }
+    List<String> literals = buckets.stream().map(ViewRefresher::literal).toList();
+    return column + " IN (" + String.join(", ", literals) + ") OR " + old;
+  }
+
+  /** The first bucket of the window: {@code now} aligned to the bucket, minus the window, plus one bucket. */
+  static Instant windowStart(ViewDefinition view, Instant now) {
+    ChronoUnit unit = view.bucket().unit();
+    Instant aligned = now.atZone(ZoneOffset.UTC).truncatedTo(unit).toInstant();
+    return aligned.minus(view.window()).plus(unit.getDuration());
+  }
+
+  private static Object bucketValue(ViewDefinition view, Instant instant) {
+    return view.bucket().unit() == ChronoUnit.DAYS
+        ? Date.valueOf(instant.atZone(ZoneOffset.UTC).toLocalDate())
+        : Timestamp.from(instant);
+  }
+
+  private static String literal(Object bucket) {
+    if (bucket instanceof Timestamp timestamp) {
+      return "TIMESTAMP'" + TIMESTAMP.format(timestamp.toInstant()) + "'";
+    }
+    if (bucket instanceof Date date) {
+      return "DATE'" + date.toLocalDate() + "'";
+    }
+    throw new LakehouseException("a view's bucket must be a TIMESTAMP or a DATE, cannot be: " + bucket
+        + (bucket == null ? "" : " (" + bucket.getClass().getSimpleName() + ")"));
+  }
+}

@@ -1,0 +1,188 @@
+package dev.lakehouse.views;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lakehouse.bronze.BronzeIngest;
+import dev.lakehouse.core.config.ConfigLoader;
+import dev.lakehouse.core.config.KafkaConfig;
+import dev.lakehouse.core.config.LakehouseConfig;
+import dev.lakehouse.core.config.SourceConfig;
+import dev.lakehouse.core.config.StorageConfig;
+import dev.lakehouse.core.testing.KernelTableReader;
+import dev.lakehouse.core.testing.TestSpark;
+import dev.lakehouse.localkafka.TestKafka;
+import dev.lakehouse.localkafka.generator.ClickstreamGenerator;
+import dev.lakehouse.localkafka.generator.EventProducer;
+import dev.lakehouse.localkafka.generator.GeneratorSpec;
+import dev.lakehouse.localkafka.generator.GroundTruth;
+import dev.lakehouse.localkafka.generator.TruthEvent;
+import dev.lakehouse.quality.suite.SuiteLoader;
+import dev.lakehouse.silver.SilverRefine;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.function.Function;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ViewRefresherIT {
+
+  private static SparkSession spark;
+
+  @TempDir Path root;
+
+  @BeforeAll
+  static void start() {
+    TestKafka.bootstrapServers();
+    spark = TestSpark.session(ConfigLoader.defaultsOnly().s3());
+  }
+
+  @Test
+  void viewsEqualTheTruthAndIncrementalRefreshRewritesOnlyTouchedBuckets() {
+    LakehouseConfig config = config();
+    GroundTruth truth = new GroundTruth(true);
+    Instant now = Instant.now();
+    produce(config, 1_500, 51, now.minus(Duration.ofMinutes(50)), truth);
+    ingest(config);
+    new SilverRefine(spark, config, SuiteLoader.load("silver_events", Optional.empty())).run();
+    ViewRefresher refresher = new ViewRefresher(spark, config, SuiteLoader.load("silver_events", Optional.empty()));
+    Map<String, ViewDefinition> views = new HashMap<>();
+    ViewDefinitions.load(Optional.empty()).forEach(view -> views.put(view.name(), view));
+
+    for (ViewDefinition view : views.values()) {
+      ViewRefresh first = refresher.refresh(view);
+      assertThat(first.mode()).isEqualTo(ViewRefresh.FULL);
+      assertThat(first.reason()).isEqualTo("first refresh");
+      assertViewEqualsTruth(refresher, view, first.windowStart(), truth.events());
+    }
+
+    // new events reach bronze only: live_kpis shows them without a silver run, rewriting only their minutes
+    ViewDefinition kpis = views.get("live_kpis");
+    Map<String, Set<String>> filesBefore = KernelTableReader.local().filesByPartition(refresher.viewTable("live_kpis"), "minute");
+    GroundTruth second = new GroundTruth(true);
+    produce(config, 300, 52, now.minus(Duration.ofMinutes(20)), message -> {
+      truth.record(message);
+      second.record(message);
+    });
+    ingest(config);
+    ViewRefresh incremental = refresher.refresh(kpis);
+    Set<Instant> touched = new TreeSet<>();
+    second.events().stream().filter(event -> !event.eventTime().isBefore(incremental.windowStart()))
+        .forEach(event -> touched.add(event.eventTime().truncatedTo(ChronoUnit.MINUTES)));
+    assertThat(incremental.mode()).isEqualTo(ViewRefresh.INCREMENTAL);
+    assertThat(incremental.bucketsWritten()).isEqualTo(touched.size());
+    assertViewEqualsTruth(refresher, kpis, incremental.windowStart(), truth.events());
+    Map<String, Set<String>> filesAfter = KernelTableReader.local().filesByPartition(refresher.viewTable("live_kpis"), "minute");
+    int rewritten = 0;
+    for (Map.Entry<String, Set<String>> bucket : filesAfter.entrySet()) {
+      if (!bucket.getValue().equals(filesBefore.get(bucket.getKey()))) {
+        rewritten++;
+      }
+    }
+    assertThat(rewritten).as("buckets with new files").isEqualTo(touched.size());
+    assertThat(incremental.freshness()).hasValueSatisfying(age -> assertThat(age).isLessThan(Duration.ofMinutes(5)));
+
+    // the hourly silver run absorbs the tail; nothing changes in the view's contents
+    new SilverRefine(spark, config, SuiteLoader.load("silver_events", Optional.empty())).run();
+    ViewRefresh afterSilver = refresher.refresh(kpis);
+    assertThat(afterSilver.mode()).isEqualTo(ViewRefresh.INCREMENTAL);
+    assertViewEqualsTruth(refresher, kpis, afterSilver.windowStart(), truth.events());
+
+    // a full refresh of the same view gives the same rows
+    List<Map<String, Object>> incrementalRows = KernelTableReader.local().readAll(refresher.viewTable("live_kpis"));
+    ViewDefinition full = new ViewDefinition(kpis.name(), kpis.description(), kpis.schedule(), RefreshPolicy.FULL, kpis.source(),
+        kpis.bucket(), kpis.window(), kpis.sql(), kpis.origin());
+    ViewRefresh fullRefresh = refresher.refresh(full);
+    assertThat(fullRefresh.mode()).isEqualTo(ViewRefresh.FULL);
+    if (fullRefresh.windowStart().equals(afterSilver.windowStart())) {
+      assertThat(KernelTableReader.local().readAll(refresher.viewTable("live_kpis"))).containsExactlyInAnyOrderElementsOf(incrementalRows);
+    }
+    assertViewEqualsTruth(refresher, kpis, fullRefresh.windowStart(), truth.events());
+  }
+
+  /** The view equals its definition computed in plain Java over the truth's events in the window. */
+  private static void assertViewEqualsTruth(ViewRefresher refresher, ViewDefinition view, Instant windowStart,
+      java.util.Collection<TruthEvent> events) {
+    List<Map<String, Object>> actual = KernelTableReader.local().readAll(refresher.viewTable(view.name()));
+    List<Map<String, Object>> expected = switch (view.name()) {
+      case "live_kpis" -> perBucket(events, windowStart, event -> List.of(event.eventTime().truncatedTo(ChronoUnit.MINUTES)),
+          (key, tally) -> Map.of("minute", key.get(0), "events", tally.events, "active_users", (long) tally.users.size(),
+              "purchases", tally.purchases, "revenue", tally.revenue.doubleValue()));
+      case "hourly_trends" -> perBucket(events, windowStart, event -> List.of(event.eventTime().truncatedTo(ChronoUnit.HOURS),
+              event.eventType()),
+          (key, tally) -> Map.of("hour", key.get(0), "event_type", key.get(1), "events", tally.events,
+              "users", (long) tally.users.size(), "revenue", tally.revenue.doubleValue()));
+      case "daily_summary" -> perBucket(events, windowStart.truncatedTo(ChronoUnit.DAYS), event -> List.of(event.eventDate()),
+          (key, tally) -> Map.of("event_date", key.get(0), "events", tally.events, "users", (long) tally.users.size(),
+              "revenue", tally.revenue.doubleValue(),
+              "revenue_per_user", tally.revenue.doubleValue() / tally.users.size()));
+      default -> throw new IllegalArgumentException(view.name());
+    };
+    assertThat(actual).as("view %s (window from %s)", view.name(), windowStart).containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  private static List<Map<String, Object>> perBucket(java.util.Collection<TruthEvent> events, Instant windowStart,
+      Function<TruthEvent, List<Object>> key, java.util.function.BiFunction<List<Object>, Tally, Map<String, Object>> row) {
+    Map<List<Object>, Tally> tallies = new HashMap<>();
+    for (TruthEvent event : events) {
+      if (!event.eventTime().isBefore(windowStart)) {
+        tallies.computeIfAbsent(key.apply(event), k -> new Tally()).add(event);
+      }
+    }
+    List<Map<String, Object>> rows = new ArrayList<>();
+    tallies.forEach((k, tally) -> rows.add(row.apply(k, tally)));
+    return rows;
+  }
+
+  private static final class Tally {
+    long events;
+    long purchases;
+    BigDecimal revenue = BigDecimal.ZERO;
+    final Set<String> users = new HashSet<>();
+
+    void add(TruthEvent event) {
+      events++;
+      users.add(event.userId());
+      if (event.isPurchase()) {
+        purchases++;
+        revenue = revenue.add(event.amount().orElseThrow());
+      }
+    }
+  }
+
+  private LakehouseConfig config() {
+    String topic = "views-" + UUID.randomUUID().toString().substring(0, 8);
+    return ConfigLoader.defaultsOnly()
+        .withStorage(new StorageConfig(root.resolve("lake").toString()))
+        .withKafka(new KafkaConfig(TestKafka.bootstrapServers(), List.of(new SourceConfig("clickstream", topic))));
+  }
+
+  private static void produce(LakehouseConfig config, long count, long seed, Instant base, GroundTruth truth) {
+    produce(config, count, seed, base, truth::record);
+  }
+
+  private static void produce(LakehouseConfig config, long count, long seed, Instant base,
+      java.util.function.Consumer<dev.lakehouse.localkafka.generator.GeneratedMessage> onMessage) {
+    new EventProducer(TestKafka.bootstrapServers(), config.kafka().source("clickstream").topic())
+        .send(new ClickstreamGenerator(GeneratorSpec.defaults(count, seed).withBaseTime(base)), 0, false, onMessage::accept);
+  }
+
+  private static void ingest(LakehouseConfig config) {
+    new BronzeIngest(spark, config).runUntilCaughtUp(config.kafka().source("clickstream"));
+  }
+}
