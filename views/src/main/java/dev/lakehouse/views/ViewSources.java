@@ -33,6 +33,8 @@ import org.apache.spark.sql.SparkSession;
  */
 final class ViewSources {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ViewSources.class);
+
   static final String SILVER = "silver";
   static final String BRONZE = "bronze";
   /** Bronze rows ingested this long before the last silver run's start are surely refined. */
@@ -79,14 +81,17 @@ final class ViewSources {
     for (Map.Entry<String, Long> entry : to.entrySet()) {
       long start = from.getOrDefault(entry.getKey(), -1L);
       long end = entry.getValue();
-      if (start < 0 || end < start) {
+      if (end < start) {
+        LOG.warn("{} went back from version {} to {} (table recreated?)", entry.getKey(), start, end);
         return Optional.empty();
       }
-      if (start == end) {
+      // a table created since the last refresh (-1): all of it is new, from version 0
+      long first = start + 1;
+      if (first > end) {
         continue;
       }
       boolean silver = entry.getKey().equals(SILVER);
-      Optional<Dataset<Row>> rows = changeFeed(silver ? silverPath() : bronzePath, start + 1, end);
+      Optional<Dataset<Row>> rows = changeFeed(silver ? silverPath() : bronzePath, first, end);
       if (rows.isEmpty()) {
         return Optional.empty();
       }
@@ -112,6 +117,8 @@ final class ViewSources {
       return Optional.of(rows);
     } catch (Exception e) { // AnalysisException is thrown undeclared by Scala code
       if (e instanceof AnalysisException || e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+        LOG.warn("no change data for {} versions {}..{}: {}", path, startVersion, endVersion,
+            String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
         return Optional.empty();
       }
       throw e;

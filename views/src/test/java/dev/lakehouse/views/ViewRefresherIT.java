@@ -13,28 +13,23 @@ import dev.lakehouse.core.testing.TestSpark;
 import dev.lakehouse.localkafka.TestKafka;
 import dev.lakehouse.localkafka.generator.ClickstreamGenerator;
 import dev.lakehouse.localkafka.generator.EventProducer;
+import dev.lakehouse.localkafka.generator.ExpectedViews;
 import dev.lakehouse.localkafka.generator.GeneratorSpec;
 import dev.lakehouse.localkafka.generator.GroundTruth;
 import dev.lakehouse.localkafka.generator.TruthEvent;
 import dev.lakehouse.quality.suite.SuiteLoader;
 import dev.lakehouse.silver.SilverRefine;
-import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.function.Function;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -119,50 +114,8 @@ class ViewRefresherIT {
   private static void assertViewEqualsTruth(ViewRefresher refresher, ViewDefinition view, Instant windowStart,
       java.util.Collection<TruthEvent> events) {
     List<Map<String, Object>> actual = KernelTableReader.local().readAll(refresher.viewTable(view.name()));
-    List<Map<String, Object>> expected = switch (view.name()) {
-      case "live_kpis" -> perBucket(events, windowStart, event -> List.of(event.eventTime().truncatedTo(ChronoUnit.MINUTES)),
-          (key, tally) -> Map.of("minute", key.get(0), "events", tally.events, "active_users", (long) tally.users.size(),
-              "purchases", tally.purchases, "revenue", tally.revenue.doubleValue()));
-      case "hourly_trends" -> perBucket(events, windowStart, event -> List.of(event.eventTime().truncatedTo(ChronoUnit.HOURS),
-              event.eventType()),
-          (key, tally) -> Map.of("hour", key.get(0), "event_type", key.get(1), "events", tally.events,
-              "users", (long) tally.users.size(), "revenue", tally.revenue.doubleValue()));
-      case "daily_summary" -> perBucket(events, windowStart.truncatedTo(ChronoUnit.DAYS), event -> List.of(event.eventDate()),
-          (key, tally) -> Map.of("event_date", key.get(0), "events", tally.events, "users", (long) tally.users.size(),
-              "revenue", tally.revenue.doubleValue(),
-              "revenue_per_user", tally.revenue.doubleValue() / tally.users.size()));
-      default -> throw new IllegalArgumentException(view.name());
-    };
-    assertThat(actual).as("view %s (window from %s)", view.name(), windowStart).containsExactlyInAnyOrderElementsOf(expected);
-  }
-
-  private static List<Map<String, Object>> perBucket(java.util.Collection<TruthEvent> events, Instant windowStart,
-      Function<TruthEvent, List<Object>> key, java.util.function.BiFunction<List<Object>, Tally, Map<String, Object>> row) {
-    Map<List<Object>, Tally> tallies = new HashMap<>();
-    for (TruthEvent event : events) {
-      if (!event.eventTime().isBefore(windowStart)) {
-        tallies.computeIfAbsent(key.apply(event), k -> new Tally()).add(event);
-      }
-    }
-    List<Map<String, Object>> rows = new ArrayList<>();
-    tallies.forEach((k, tally) -> rows.add(row.apply(k, tally)));
-    return rows;
-  }
-
-  private static final class Tally {
-    long events;
-    long purchases;
-    BigDecimal revenue = BigDecimal.ZERO;
-    final Set<String> users = new HashSet<>();
-
-    void add(TruthEvent event) {
-      events++;
-      users.add(event.userId());
-      if (event.isPurchase()) {
-        purchases++;
-        revenue = revenue.add(event.amount().orElseThrow());
-      }
-    }
+    assertThat(actual).as("view %s (window from %s)", view.name(), windowStart)
+        .containsExactlyInAnyOrderElementsOf(ExpectedViews.of(view.name(), events, windowStart));
   }
 
   private LakehouseConfig config() {

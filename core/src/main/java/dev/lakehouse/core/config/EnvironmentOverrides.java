@@ -42,6 +42,9 @@ public final class EnvironmentOverrides {
     variables.put("LAKEHOUSE_LOCAL_S3_SERVER", "local.s3-server");
     variables.put("LAKEHOUSE_DEFINITIONS_DIR", "definitions.dir");
     variables.put("LAKEHOUSE_RERUN_MAX_DAYS", "reruns.max-days");
+    variables.put("LAKEHOUSE_SCHEDULE_SILVER", "schedules.silver");
+    variables.put("LAKEHOUSE_SCHEDULE_GOLD", "schedules.gold");
+    variables.put("LAKEHOUSE_SCHEDULE_MAINTENANCE", "schedules.maintenance");
     return Map.copyOf(variables);
   }
 

@@ -11,7 +11,8 @@ public record LakehouseConfig(
     IngestConfig ingest,
     LocalServicesConfig local,
     DefinitionsConfig definitions,
-    RerunConfig reruns) {
+    RerunConfig reruns,
+    SchedulesConfig schedules) {
 
   public LakehouseConfig {
     requireNonNull(storage, "storage is null");
@@ -22,25 +23,30 @@ public record LakehouseConfig(
     requireNonNull(local, "local is null");
     requireNonNull(definitions, "definitions is null");
     requireNonNull(reruns, "reruns is null");
+    requireNonNull(schedules, "schedules is null");
   }
 
   public LakehouseConfig withStorage(StorageConfig newStorage) {
-    return new LakehouseConfig(newStorage, kafka, s3, spark, ingest, local, definitions, reruns);
+    return new LakehouseConfig(newStorage, kafka, s3, spark, ingest, local, definitions, reruns, schedules);
   }
 
   public LakehouseConfig withKafka(KafkaConfig newKafka) {
-    return new LakehouseConfig(storage, newKafka, s3, spark, ingest, local, definitions, reruns);
+    return new LakehouseConfig(storage, newKafka, s3, spark, ingest, local, definitions, reruns, schedules);
   }
 
   public LakehouseConfig withS3(S3Config newS3) {
-    return new LakehouseConfig(storage, kafka, newS3, spark, ingest, local, definitions, reruns);
+    return new LakehouseConfig(storage, kafka, newS3, spark, ingest, local, definitions, reruns, schedules);
   }
 
   public LakehouseConfig withIngest(IngestConfig newIngest) {
-    return new LakehouseConfig(storage, kafka, s3, spark, newIngest, local, definitions, reruns);
+    return new LakehouseConfig(storage, kafka, s3, spark, newIngest, local, definitions, reruns, schedules);
+  }
+
+  public LakehouseConfig withSchedules(SchedulesConfig newSchedules) {
+    return new LakehouseConfig(storage, kafka, s3, spark, ingest, local, definitions, reruns, newSchedules);
   }
 
   public LakehouseConfig withDefinitions(DefinitionsConfig newDefinitions) {
-    return new LakehouseConfig(storage, kafka, s3, spark, ingest, local, newDefinitions, reruns);
+    return new LakehouseConfig(storage, kafka, s3, spark, ingest, local, newDefinitions, reruns, schedules);
   }
 }

@@ -109,7 +109,10 @@ class ConfigLoaderTest {
             Map.entry("LAKEHOUSE_LOCAL_BUCKET", "other-bucket"),
             Map.entry("LAKEHOUSE_LOCAL_S3_SERVER", "embedded"),
             Map.entry("LAKEHOUSE_DEFINITIONS_DIR", "my-definitions"),
-            Map.entry("LAKEHOUSE_RERUN_MAX_DAYS", "7"));
+            Map.entry("LAKEHOUSE_RERUN_MAX_DAYS", "7"),
+            Map.entry("LAKEHOUSE_SCHEDULE_SILVER", "10m"),
+            Map.entry("LAKEHOUSE_SCHEDULE_GOLD", "0 0 2 * * ?"),
+            Map.entry("LAKEHOUSE_SCHEDULE_MAINTENANCE", "1d"));
     assertThat(values.keySet()).isEqualTo(EnvironmentOverrides.VARIABLES.keySet());
 
     LakehouseConfig config = ConfigLoader.load(Optional.empty(), values);
@@ -128,6 +131,7 @@ class ConfigLoaderTest {
         .isEqualTo(new LocalServicesConfig("/var/lake", 19092, 19093, 19000, "other-bucket", "embedded"));
     assertThat(config.definitions().folder("gold")).contains(Path.of("my-definitions", "gold"));
     assertThat(config.reruns().maxDays()).isEqualTo(7);
+    assertThat(config.schedules()).isEqualTo(new SchedulesConfig("10m", "0 0 2 * * ?", "1d", Duration.ofDays(7)));
   }
 
   @Test

@@ -25,6 +25,7 @@ import picocli.CommandLine.Option;
       GoldCommand.class,
       RerunCommand.class,
       ViewsCommand.class,
+      RunCommand.class,
       SqlCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class

@@ -3,14 +3,12 @@ package dev.lakehouse.scheduler.cli;
 import dev.lakehouse.core.LakehouseException;
 import dev.lakehouse.core.config.LakehouseConfig;
 import dev.lakehouse.core.spark.SparkSessions;
+import dev.lakehouse.core.storage.DeltaTableListing;
 import dev.lakehouse.core.storage.Layer;
 import dev.lakehouse.core.storage.TableLocations;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -58,20 +56,10 @@ final class SqlCommand implements Callable<Integer> {
 
   /** Each Delta table becomes {@code <layer>.<name>}; {@code _system} is {@code system}. */
   static void registerTables(SparkSession spark, TableLocations locations) throws IOException {
-    for (Layer layer : QUERYABLE) {
-      Path folder = new Path(locations.root() + layer.folder());
-      FileSystem fs = folder.getFileSystem(spark.sessionState().newHadoopConf());
-      if (!fs.exists(folder)) {
-        continue;
-      }
-      String database = layer == Layer.SYSTEM ? "system" : layer.folder();
+    for (DeltaTableListing.Found table : DeltaTableListing.list(spark, locations, QUERYABLE)) {
+      String database = table.layer() == Layer.SYSTEM ? "system" : table.layer().folder();
       spark.sql("CREATE DATABASE IF NOT EXISTS " + database);
-      for (FileStatus table : fs.listStatus(folder)) {
-        if (table.isDirectory() && fs.exists(new Path(table.getPath(), "_delta_log"))) {
-          spark.sql(String.format("CREATE TABLE IF NOT EXISTS %s.`%s` USING delta LOCATION '%s'",
-              database, table.getPath().getName(), table.getPath()));
-        }
-      }
+      spark.sql(String.format("CREATE TABLE IF NOT EXISTS %s.`%s` USING delta LOCATION '%s'", database, table.name(), table.path()));
     }
   }
 }

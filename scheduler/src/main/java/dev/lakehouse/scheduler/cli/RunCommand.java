@@ -1,0 +1,46 @@
+package dev.lakehouse.scheduler.cli;
+
+import dev.lakehouse.core.config.LakehouseConfig;
+import dev.lakehouse.core.spark.SparkSessions;
+import dev.lakehouse.quality.suite.SuiteLoader;
+import dev.lakehouse.scheduler.service.LakehouseService;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.util.ShutdownHookManager;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code lakehouse run}: the long-running service. */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the pipeline as a service until Ctrl-C/SIGTERM: bronze streaming from Kafka, plus Quartz jobs",
+      "for silver (schedules.silver, default hourly), gold (schedules.gold, daily 01:15 UTC, rebuilding",
+      "late-changed dates), every view on its own schedule, and maintenance (OPTIMIZE, VACUUM; daily 03:00 UTC).",
+      "A job never overlaps itself; a missed slot runs once; a failing job is recorded and retried on its next slot."
+    })
+final class RunCommand implements Callable<Integer> {
+
+  /** Before Spark's own hooks (priority 40–50) so jobs and queries stop while Spark is still up. */
+  private static final int STOP_PRIORITY = 100;
+
+  @ParentCommand LakehouseCli root;
+
+  @Option(names = "--definitions", paramLabel = "DIR", description = "Folder of user definitions (default: definitions.dir).")
+  Path definitions;
+
+  @Override
+  public Integer call() {
+    LakehouseConfig config = root.config();
+    LakehouseService service = new LakehouseService(SparkSessions.getOrCreate(config, "lakehouse-run"), config,
+        SuiteLoader.load("silver_events", Optional.empty()), ViewsCommand.definitions(config, definitions));
+    ShutdownHookManager.get().addShutdownHook(service::stop, STOP_PRIORITY);
+    service.start();
+    System.out.println("lakehouse run: streaming and scheduling; Ctrl-C or SIGTERM stops after running jobs finish");
+    service.awaitStreams();
+    return 0;
+  }
+}

@@ -1,0 +1,86 @@
+package dev.lakehouse.scheduler.service;
+
+import dev.lakehouse.core.config.LakehouseConfig;
+import dev.lakehouse.core.runs.RunLog;
+import dev.lakehouse.core.storage.TableLocations;
+import dev.lakehouse.gold.GoldBuilder;
+import dev.lakehouse.gold.GoldDefinitions;
+import dev.lakehouse.quality.suite.ExpectationSuite;
+import dev.lakehouse.silver.SilverRefine;
+import dev.lakehouse.views.ViewDefinition;
+import dev.lakehouse.views.ViewRefresher;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * What the service's jobs share: one SparkSession and one worker per layer. Each job is
+ * non-concurrent with itself, so a worker is never used by two threads; different views have
+ * different refreshers (each with its own session-scoped temp views).
+ */
+final class ServiceContext {
+
+  /** One finished job execution, kept for tests and the log. */
+  record Execution(String job, Instant startedAt, Instant endedAt, boolean succeeded) {}
+
+  private final SilverRefine silver;
+  private final GoldBuilder gold;
+  private final Map<String, ViewDefinition> views = new ConcurrentHashMap<>();
+  private final Map<String, ViewRefresher> refreshers = new ConcurrentHashMap<>();
+  private final TableMaintenance maintenance;
+  private final RunLog runs;
+  private final List<Execution> executions = Collections.synchronizedList(new ArrayList<>());
+
+  ServiceContext(SparkSession spark, LakehouseConfig config, ExpectationSuite suite, List<ViewDefinition> viewDefinitions) {
+    TableLocations locations = new TableLocations(config.storage());
+    this.silver = new SilverRefine(spark, config, suite);
+    this.gold = new GoldBuilder(spark, config, GoldDefinitions.load(config.definitions().folder("gold")));
+    for (ViewDefinition view : viewDefinitions) {
+      views.put(view.name(), view);
+      refreshers.put(view.name(), new ViewRefresher(spark, config, suite));
+    }
+    this.maintenance = new TableMaintenance(spark, locations, config.schedules().vacuumRetention());
+    this.runs = new RunLog(spark, locations);
+  }
+
+  SilverRefine silver() {
+    return silver;
+  }
+
+  GoldBuilder gold() {
+    return gold;
+  }
+
+  ViewDefinition view(String name) {
+    return views.get(name);
+  }
+
+  ViewRefresher refresher(String view) {
+    return refreshers.get(view);
+  }
+
+  TableMaintenance maintenance() {
+    return maintenance;
+  }
+
+  void jobFinished(String job, Instant started, RuntimeException failure) {
+    executions.add(new Execution(job, started, Instant.now(), failure == null));
+    if (failure != null) {
+      try {
+        runs.record(ServiceJobs.failed("service-" + job, started, failure));
+      } catch (RuntimeException e) {
+        // the job's failure is logged; a failing run log must not hide it
+      }
+    }
+  }
+
+  List<Execution> executions() {
+    synchronized (executions) {
+      return List.copyOf(executions);
+    }
+  }
+}
