@@ -7,6 +7,8 @@ import dev.lakehouse.core.spark.SparkSessions;
 import dev.lakehouse.core.storage.TableLocations;
 import dev.lakehouse.gold.GoldBuilder;
 import dev.lakehouse.gold.GoldDefinitions;
+import dev.lakehouse.scheduler.service.LakehouseService;
+import dev.lakehouse.views.ViewDefinitions;
 import dev.lakehouse.localkafka.generator.GeneratorSpec;
 import dev.lakehouse.localkafka.generator.GroundTruth;
 import dev.lakehouse.localkafka.generator.MessageKind;
@@ -32,7 +34,8 @@ import picocli.CommandLine.ParentCommand;
     description = {
       "Run the pipeline once on generated data with local Kafka and S3.",
       "Starts the local services, generates events (with duplicates, late and malformed ones),",
-      "ingests them into bronze, refines silver, builds gold and prints every layer with the quality report."
+      "ingests them into bronze, refines silver, builds gold and prints every layer with the quality report,",
+      "then runs the service (`lakehouse run`) while events keep arriving and shows the 1-minute view catching up."
     })
 final class DemoCommand implements Callable<Integer> {
 
@@ -43,6 +46,10 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--seed", description = "Random seed (default: random).")
   Long seed;
+
+  @Option(names = "--run-seconds", defaultValue = "120",
+      description = "How long to run the service while events keep arriving (default: ${DEFAULT-VALUE}; 0 skips it).")
+  int runSeconds;
 
   @Override
   public Integer call() {
@@ -105,8 +112,46 @@ final class DemoCommand implements Callable<Integer> {
         "SELECT * FROM delta.`" + gold.goldTable("user_daily") + "` ORDER BY revenue DESC, event_date, user_id LIMIT 10");
     printQuery(out, spark, "gold.product_daily: top 10 products by revenue",
         "SELECT * FROM delta.`" + gold.goldTable("product_daily") + "` ORDER BY revenue DESC, event_date, product_id LIMIT 10");
-    out.printf("query any table with e.g. ./lakehouse sql \"SELECT * FROM gold.user_daily LIMIT 5\"%n");
+    if (runSeconds > 0) {
+      step(out, 7, "lakehouse run for " + runSeconds + " s while events keep arriving");
+      runService(out, config, spark, source, spec.seed());
+    }
+    out.printf("%nquery any table with e.g. ./lakehouse sql \"SELECT * FROM gold.user_daily LIMIT 5\"%n");
     return 0;
+  }
+
+  /** Starts the service, produces 20 events/s in the background, and shows live_kpis catching up. */
+  private void runService(PrintStream out, LakehouseConfig config, SparkSession spark, SourceConfig source, long baseSeed) {
+    int rate = 20;
+    GeneratorSpec live = GeneratorSpec.defaults((long) rate * runSeconds, baseSeed + 1);
+    live = new GeneratorSpec(live.count(), live.seed(), live.duplicateRatio(), 0.0, live.malformedRatio(), live.maxLateDays(),
+        live.users(), live.products(), Optional.of(java.time.Instant.now()), java.time.Duration.ofMillis(1000 / rate));
+    GeneratorSpec spec = live;
+    Thread producer = new Thread(() -> GenerateCommand.run(config, spec, source.topic(), rate, Optional.empty(),
+        new PrintStream(java.io.OutputStream.nullOutputStream())), "demo-producer");
+    producer.setDaemon(true);
+    LakehouseService service = new LakehouseService(spark, config, SuiteLoader.load("silver_events", Optional.empty()),
+        ViewDefinitions.load(config.definitions().folder("views")));
+    service.start();
+    producer.start();
+    out.printf("service started: streaming ingest, silver hourly, views on their schedules (live_kpis every minute);%n"
+        + "producing %d events/s with event times of now%n", rate);
+    String kpis = new TableLocations(config.storage()).view("live_kpis");
+    long end = System.nanoTime() + runSeconds * 1_000_000_000L;
+    try {
+      while (System.nanoTime() < end) {
+        Thread.sleep(Math.min(30_000, Math.max(0, (end - System.nanoTime()) / 1_000_000)));
+        if (io.delta.tables.DeltaTable.isDeltaTable(spark, kpis)) {
+          printQuery(out, spark, "views.live_kpis, newest 5 minutes (" + java.time.LocalTime.now().withNano(0) + " UTC)",
+              "SELECT * FROM delta.`" + kpis + "` ORDER BY minute DESC LIMIT 5");
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      service.stop();
+      producer.interrupt();
+    }
   }
 
   private static void printQuery(PrintStream out, SparkSession spark, String title, String sql) {
@@ -114,7 +159,7 @@ final class DemoCommand implements Callable<Integer> {
     out.println(spark.sql(sql).showString(50, 60, false));
   }
 
-  private static void step(PrintStream out, int number, String title) {
-    out.printf("%n== %d/6 %s%n", number, title);
+  private void step(PrintStream out, int number, String title) {
+    out.printf("%n== %d/%d %s%n", number, runSeconds > 0 ? 7 : 6, title);
   }
 }

@@ -26,6 +26,7 @@ import picocli.CommandLine.Option;
       RerunCommand.class,
       ViewsCommand.class,
       RunCommand.class,
+      StatusCommand.class,
       SqlCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class

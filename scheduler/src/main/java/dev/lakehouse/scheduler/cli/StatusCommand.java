@@ -1,0 +1,143 @@
+package dev.lakehouse.scheduler.cli;
+
+import static org.apache.spark.sql.functions.col;
+
+import dev.lakehouse.core.config.Durations;
+import dev.lakehouse.core.config.LakehouseConfig;
+import dev.lakehouse.core.runs.RunLog;
+import dev.lakehouse.core.spark.SparkSessions;
+import dev.lakehouse.core.storage.TableLocations;
+import dev.lakehouse.quality.store.QualityResultsStore;
+import dev.lakehouse.views.ViewDefinition;
+import dev.lakehouse.views.ViewStatusLog;
+import io.delta.tables.DeltaTable;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code lakehouse status}: freshness of every layer and view; exit 3 when one is stale or failing. */
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Freshness of every layer and view, their last runs, and the last quality result.",
+      "A layer or view is stale when its last success is older than twice its schedule plus a minute",
+      "(a cron schedule: 26 hours). Exit code 3 when something is stale or its last run failed."
+    })
+final class StatusCommand implements Callable<Integer> {
+
+  static final int STALE_EXIT = 3;
+
+  @ParentCommand LakehouseCli root;
+
+  @Option(names = "--definitions", paramLabel = "DIR", description = "Folder of user definitions (default: definitions.dir).")
+  Path definitions;
+
+  private boolean healthy = true;
+
+  @Override
+  public Integer call() {
+    LakehouseConfig config = root.config();
+    SparkSession spark = SparkSessions.getOrCreate(config, "lakehouse-status");
+    TableLocations locations = new TableLocations(config.storage());
+    PrintStream out = System.out;
+    Instant now = Instant.now();
+    out.printf("%-8s %-16s %-24s %-10s %-9s %-10s %s%n", "layer", "name", "last", "status", "age", "allowance", "state");
+
+    String bronze = locations.bronze(config.kafka().source("clickstream").name());
+    if (DeltaTable.isDeltaTable(spark, bronze)) {
+      Row commit = DeltaTable.forPath(spark, bronze).history(1).select("version", "timestamp").first();
+      out.printf("%-8s %-16s %-24s %-10s %-9s %-10s %s%n", "bronze", "clickstream", "commit v" + commit.getLong(0), "-",
+          ViewsCommand.ago(Duration.between(commit.getTimestamp(1).toInstant(), now)), "-", "ok (streaming; ages while no events arrive)");
+    } else {
+      line(out, "bronze", "clickstream", "no table yet", "-", null, null, now);
+    }
+
+    Map<String, Row> lastRuns = lastRuns(spark, locations);
+    job(out, "silver", "events", lastRuns.get("silver"), allowance(config.schedules().silver()), now);
+    job(out, "gold", "daily tables", lastRuns.get("gold"), allowance(config.schedules().gold()), now);
+
+    Map<String, Row> views = new HashMap<>();
+    new ViewStatusLog(spark, locations).latest().forEach(row -> views.put(row.getString(row.fieldIndex("view")), row));
+    for (ViewDefinition view : ViewsCommand.definitions(config, definitions)) {
+      Row last = views.get(view.name());
+      Duration allowance = view.schedule().every().map(every -> every.multipliedBy(2).plusMinutes(1)).orElse(Duration.ofHours(26));
+      if (last == null) {
+        line(out, "view", view.name(), "never refreshed", "-", null, allowance, now);
+      } else {
+        Instant ended = last.getTimestamp(last.fieldIndex("ended_at")).toInstant();
+        String status = last.getString(last.fieldIndex("status"));
+        line(out, "view", view.name(), last.getString(last.fieldIndex("mode")) + " refresh", status, ended, allowance, now);
+      }
+    }
+
+    String quality = locations.system(QualityResultsStore.TABLE);
+    if (DeltaTable.isDeltaTable(spark, quality)) {
+      Row result = spark.read().format("delta").load(quality).orderBy(col("validated_at").desc()).first();
+      out.printf("%-8s %-16s %-24s %-10s %-9s %-10s %s%n", "quality", result.getString(result.fieldIndex("suite")),
+          result.getString(result.fieldIndex("run_id")), result.getBoolean(result.fieldIndex("success")) ? "success" : "failures",
+          ViewsCommand.ago(Duration.between(result.getTimestamp(result.fieldIndex("validated_at")).toInstant(), now)), "-",
+          result.getInt(result.fieldIndex("unsuccessful_expectations")) + " of " + result.getInt(result.fieldIndex("evaluated_expectations"))
+              + " expectations failed; gate " + (result.getBoolean(result.fieldIndex("gate_passed")) ? "passed" : "FAILED"));
+    }
+    return healthy ? 0 : STALE_EXIT;
+  }
+
+  private void job(PrintStream out, String layer, String name, Row last, Duration allowance, Instant now) {
+    if (last == null) {
+      line(out, layer, name, "never ran", "-", null, allowance, now);
+      return;
+    }
+    line(out, layer, name, last.getString(last.fieldIndex("job")) + " run", last.getString(last.fieldIndex("status")),
+        last.getTimestamp(last.fieldIndex("ended_at")).toInstant(), allowance, now);
+  }
+
+  private void line(PrintStream out, String layer, String name, String what, String status, Instant ended, Duration allowance, Instant now) {
+    String state;
+    if (ended == null) {
+      state = "STALE (nothing yet)";
+    } else if (status.equals("failed")) {
+      state = "FAILED (last run failed)";
+    } else if (allowance != null && Duration.between(ended, now).compareTo(allowance) > 0) {
+      state = "STALE (older than its allowance)";
+    } else {
+      state = "ok";
+    }
+    healthy &= state.equals("ok");
+    out.printf("%-8s %-16s %-24s %-10s %-9s %-10s %s%n", layer, name, what, status,
+        ended == null ? "-" : ViewsCommand.ago(Duration.between(ended, now)), allowance == null ? "-" : ViewsCommand.ago(allowance), state);
+  }
+
+  /** The newest run of each job family (silver, gold), reruns included. */
+  private static Map<String, Row> lastRuns(SparkSession spark, TableLocations locations) {
+    Map<String, Row> last = new HashMap<>();
+    String runs = locations.system(RunLog.TABLE);
+    if (!DeltaTable.isDeltaTable(spark, runs)) {
+      return last;
+    }
+    for (Row row : spark.read().format("delta").load(runs).orderBy(col("ended_at").asc()).collectAsList()) {
+      String job = row.getString(row.fieldIndex("job"));
+      String family = job.startsWith("gold") ? "gold" : job.startsWith("silver") ? "silver" : job;
+      last.put(family, row);
+    }
+    return last;
+  }
+
+  /** Twice the schedule plus a minute; a cron schedule is treated as daily. */
+  private static Duration allowance(String schedule) {
+    if (schedule.trim().contains(" ")) {
+      return Duration.ofHours(26);
+    }
+    return Durations.parse(schedule).multipliedBy(2).plusMinutes(1);
+  }
+}
