@@ -2,7 +2,7 @@ package dev.lakehouse.gold;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.lakehouse.core.storage.ConflictRetry;
+import dev.lakehouse.core.storage.LogAppend;
 import dev.lakehouse.core.storage.TableLocations;
 import io.delta.tables.DeltaTable;
 import java.sql.Date;
@@ -75,8 +75,6 @@ final class GoldBuildLog {
         .map(build -> RowFactory.create(build.table(), Date.valueOf(build.date()), build.silverVersion(),
             build.goldVersion(), build.runId(), Timestamp.from(build.builtAt())))
         .toList();
-    // a blind append never conflicts with other appends; only two first writers creating the table can
-    ConflictRetry.onConflict("record gold builds in " + path,
-        () -> spark.createDataFrame(rows, SCHEMA).write().format("delta").mode("append").save(path));
+    LogAppend.append(spark, path, SCHEMA, rows);
   }
 }

@@ -16,16 +16,7 @@ public final class SilverSchema {
 
   /** silver.events' columns and types, in order. */
   public static final StructType EVENTS_SCHEMA =
-      new StructType()
-          .add("event_id", DataTypes.StringType)
-          .add("event_time", DataTypes.TimestampType)
-          .add("user_id", DataTypes.StringType)
-          .add("session_id", DataTypes.StringType)
-          .add("event_type", DataTypes.StringType)
-          .add("page", DataTypes.StringType)
-          .add("product_id", DataTypes.StringType)
-          .add("amount", DataTypes.DoubleType)
-          .add("currency", DataTypes.StringType)
+      eventFields()
           .add("event_date", DataTypes.DateType)
           .add("event_hour", DataTypes.IntegerType)
           .add("ingested_at", DataTypes.TimestampType);
@@ -37,17 +28,21 @@ public final class SilverSchema {
 
   /** What the parser UDF returns. */
   static final StructType PARSED =
-      new StructType()
-          .add("event_id", DataTypes.StringType)
-          .add("event_time", DataTypes.TimestampType)
-          .add("user_id", DataTypes.StringType)
-          .add("session_id", DataTypes.StringType)
-          .add("event_type", DataTypes.StringType)
-          .add("page", DataTypes.StringType)
-          .add("product_id", DataTypes.StringType)
-          .add("amount", DataTypes.DoubleType)
-          .add("currency", DataTypes.StringType)
-          .add("parse_errors", DataTypes.createArrayType(DataTypes.StringType, false));
+      eventFields().add("parse_errors", DataTypes.createArrayType(DataTypes.StringType, false));
+
+  /** The fields of an event as its JSON carries them. */
+  private static StructType eventFields() {
+    return new StructType()
+        .add("event_id", DataTypes.StringType)
+        .add("event_time", DataTypes.TimestampType)
+        .add("user_id", DataTypes.StringType)
+        .add("session_id", DataTypes.StringType)
+        .add("event_type", DataTypes.StringType)
+        .add("page", DataTypes.StringType)
+        .add("product_id", DataTypes.StringType)
+        .add("amount", DataTypes.DoubleType)
+        .add("currency", DataTypes.StringType);
+  }
 
   private SilverSchema() {}
 }

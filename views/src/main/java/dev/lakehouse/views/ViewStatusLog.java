@@ -2,7 +2,7 @@ package dev.lakehouse.views;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.lakehouse.core.storage.ConflictRetry;
+import dev.lakehouse.core.storage.LogAppend;
 import dev.lakehouse.core.storage.TableLocations;
 import io.delta.tables.DeltaTable;
 import java.sql.Timestamp;
@@ -57,9 +57,7 @@ public final class ViewStatusLog {
         SourceVersions.format(refresh.sourceVersions()), Timestamp.from(refresh.windowStart()), refresh.bucketsWritten(),
         refresh.rows(), refresh.newestSourceAt().map(Timestamp::from).orElse(null),
         refresh.freshness().map(java.time.Duration::toSeconds).orElse(null), refresh.definitionHash(), refresh.message());
-    // blind appends do not conflict with each other; only two first writers creating the table can
-    ConflictRetry.onConflict("record view status in " + path,
-        () -> spark.createDataFrame(List.of(row), SCHEMA).write().format("delta").mode("append").save(path));
+    LogAppend.append(spark, path, SCHEMA, List.of(row));
   }
 
   /** The last successful refresh of {@code view}: what an incremental refresh continues from. */

@@ -1,0 +1,21 @@
+package dev.lakehouse.core.storage;
+
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Appends rows to an append-only log table ({@code _system/gold_builds}, {@code _system/view_status}).
+ * Blind appends never conflict with each other; only two first writers creating the table can,
+ * and then the append is retried (a refused commit wrote nothing).
+ */
+public final class LogAppend {
+
+  private LogAppend() {}
+
+  public static void append(SparkSession spark, String path, StructType schema, List<Row> rows) {
+    ConflictRetry.onConflict("append to " + path,
+        () -> spark.createDataFrame(rows, schema).write().format("delta").mode("append").save(path));
+  }
+}
