@@ -88,6 +88,17 @@ public final class SuiteValidator {
     return new Validation(report, annotate(rowLevel, run, expectations), gateFailures);
   }
 
+  /**
+   * The batch plus {@code failed_expectations} only, without the report: for previews that
+   * publish nothing (live views). Skips the count and sample queries the report needs.
+   */
+  public Dataset<Row> annotateRows(Dataset<Row> batch, ExpectationSuite suite) {
+    requireNonNull(batch, "batch is null");
+    DeequRun run = DeequRun.of(batch, suite.expectations(), Arrays.asList(batch.columns()));
+    Dataset<Row> rowLevel = VerificationResult.rowLevelResultsAsDataFrame(batch.sparkSession(), run.execute(), batch);
+    return annotate(rowLevel, run, suite.expectations());
+  }
+
   /** Fills GE's {@code result} of expectation {@code i}; returns whether it succeeded. */
   private static boolean fillResult(ObjectNode result, int i, Expectation expectation, DeequRun run,
       VerificationResult verification, List<String> columns, RowCounts counts, Dataset<Row> rowLevel) {

@@ -31,6 +31,7 @@ import org.apache.spark.sql.expressions.Window;
 public final class EventRefiner {
 
   private static final String PARSE_UDF = "lakehouse_parse_clickstream";
+  private static final Column FAILED = size(col(Validation.FAILED_EXPECTATIONS)).gt(0);
 
   private final ExpectationSuite rowSuite;
   private final SuiteValidator validator = new SuiteValidator();
@@ -53,12 +54,19 @@ public final class EventRefiner {
   /** Row-level validation; {@code failed_expectations} also lists parse errors. */
   public Refined validate(Dataset<Row> parsed, String runId) {
     Validation validation = validator.validate(parsed, rowSuite, runId + "-rows");
-    Dataset<Row> annotated =
-        validation.rows()
-            .withColumn(Validation.FAILED_EXPECTATIONS, concat(col("parse_errors"), col(Validation.FAILED_EXPECTATIONS)))
-            .drop("parse_errors");
-    Column failed = size(col(Validation.FAILED_EXPECTATIONS)).gt(0);
-    return new Refined(annotated.where(org.apache.spark.sql.functions.not(failed)), annotated.where(failed), validation);
+    Dataset<Row> annotated = withParseErrors(validation.rows());
+    return new Refined(annotated.where(org.apache.spark.sql.functions.not(FAILED)), annotated.where(FAILED), validation);
+  }
+
+  /** The rows that would pass {@link #validate}, without its report (no count or sample queries). */
+  public Dataset<Row> validRows(Dataset<Row> parsed) {
+    return withParseErrors(validator.annotateRows(parsed, rowSuite)).where(org.apache.spark.sql.functions.not(FAILED));
+  }
+
+  private static Dataset<Row> withParseErrors(Dataset<Row> annotated) {
+    return annotated
+        .withColumn(Validation.FAILED_EXPECTATIONS, concat(col("parse_errors"), col(Validation.FAILED_EXPECTATIONS)))
+        .drop("parse_errors");
   }
 
   /** One row per event_id: the first to arrive (ingest time, then Kafka time and position). */

@@ -141,7 +141,8 @@ public final class ViewRefresher {
   private ViewRefresh execute(ViewDefinition view, Plan plan, String refreshId, Instant started, Instant windowStart,
       Map<String, Long> versions) {
     Column bucket = expr(view.bucket().expression());
-    Dataset<Row> source = sources.rows(view.source(), versions).where(bucket.geq(lit(bucketValue(view, windowStart))));
+    Dataset<Row> source = sources.rows(view.source(), versions, windowStart.atZone(ZoneOffset.UTC).toLocalDate())
+        .where(bucket.geq(lit(bucketValue(view, windowStart))));
     boolean incremental = plan.mode().equals(ViewRefresh.INCREMENTAL);
     if (incremental) {
       source = source.where(plan.buckets().isEmpty() ? lit(false) : bucket.isin(plan.buckets().toArray()));

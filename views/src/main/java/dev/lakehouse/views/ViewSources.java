@@ -12,9 +12,9 @@ import dev.lakehouse.silver.EventRefiner;
 import dev.lakehouse.silver.SilverRefine;
 import dev.lakehouse.silver.SilverSchema;
 import io.delta.tables.DeltaTable;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,12 +44,14 @@ final class ViewSources {
   private final TableLocations locations;
   private final String bronzePath;
   private final EventRefiner refiner;
+  private final LiveTail liveTail;
 
   ViewSources(SparkSession spark, LakehouseConfig config, ExpectationSuite suite) {
     this.spark = requireNonNull(spark, "spark is null");
     this.locations = new TableLocations(config.storage());
     this.bronzePath = locations.bronze(config.kafka().source("clickstream").name());
     this.refiner = new EventRefiner(spark, suite);
+    this.liveTail = new LiveTail(spark, bronzePath, refiner);
   }
 
   /** The current version of each table behind {@code source}; -1 for a table not created yet. */
@@ -62,12 +64,17 @@ final class ViewSources {
     return versions;
   }
 
-  /** The source's event rows (silver's columns) at {@code versions}. */
-  Dataset<Row> rows(String source, Map<String, Long> versions) {
-    Dataset<Row> silver = silverAt(versions.get(SILVER));
+  /**
+   * The source's event rows (silver's columns) at {@code versions}, from {@code fromDate} on
+   * (silver is partitioned by event date, so older dates are not read).
+   */
+  Dataset<Row> rows(String source, Map<String, Long> versions, LocalDate fromDate) {
+    Dataset<Row> silver = silverAt(versions.get(SILVER)).where(col("event_date").geq(lit(java.sql.Date.valueOf(fromDate))));
     if (!source.equals("live.events") || versions.get(BRONZE) < 0) {
       return silver;
     }
+    // silver's insert-only MERGE matches event ids within an event date, so a tail row from
+    // fromDate on can only be a duplicate of a silver row from fromDate on
     return silver.unionByName(tail(versions.get(BRONZE), silver));
   }
 
@@ -134,17 +141,8 @@ final class ViewSources {
 
   /** Valid first arrivals among the bronze rows silver may not have refined yet, minus silver's event ids. */
   private Dataset<Row> tail(long bronzeVersion, Dataset<Row> silver) {
-    Dataset<Row> bronze = spark.read().format("delta").option("versionAsOf", bronzeVersion).load(bronzePath);
     Optional<Instant> cutoff = lastSilverRunStart().map(start -> start.minus(TAIL_MARGIN));
-    if (cutoff.isPresent()) {
-      bronze = bronze.where(col("ingest_date").geq(lit(java.sql.Date.valueOf(cutoff.get().atZone(java.time.ZoneOffset.UTC).toLocalDate())))
-          .and(col("ingested_at").geq(lit(Timestamp.from(cutoff.get())))));
-    }
-    if (bronze.isEmpty()) {
-      return spark.createDataFrame(List.of(), SilverSchema.EVENTS_SCHEMA);
-    }
-    Dataset<Row> valid = refiner.validate(refiner.parse(bronze), "live-" + Instant.now().toEpochMilli()).valid();
-    return EventRefiner.firstArrivals(valid).select(eventColumns())
+    return EventRefiner.firstArrivals(liveTail.rows(bronzeVersion, cutoff)).select(eventColumns())
         .join(silver.select("event_id"), scala.collection.JavaConverters.asScalaBuffer(List.of("event_id")).toSeq(), "left_anti")
         .select(eventColumns());
   }

@@ -27,7 +27,7 @@ class ConfigLoaderTest {
     assertThat(config.s3().pathStyleAccess()).isTrue();
     assertThat(config.spark().master()).isEqualTo("local[2]");
     assertThat(config.spark().shufflePartitions()).isEqualTo(4);
-    assertThat(config.ingest().triggerInterval()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.ingest().triggerInterval()).isEqualTo(Duration.ofSeconds(5));
     assertThat(config.ingest().failOnDataLoss()).isTrue();
     assertThat(config.local().kafkaPort()).isEqualTo(9092);
     assertThat(config.local().s3Port()).isEqualTo(9000);

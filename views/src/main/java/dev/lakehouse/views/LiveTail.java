@@ -1,0 +1,117 @@
+package dev.lakehouse.views;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+
+import dev.lakehouse.silver.EventRefiner;
+import dev.lakehouse.silver.SilverSchema;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * The parsed, row-validated bronze rows behind {@code live.events}, kept between refreshes so a
+ * refresh parses and validates only the bronze rows that arrived since the previous one.
+ *
+ * <p>Why "newer than the newest kept {@code ingested_at}" finds exactly the new rows: a bronze
+ * table has one streaming writer, and {@code ingested_at} is its micro-batch time, so every
+ * later commit holds later {@code ingested_at} values. Slices whose rows are all older than the
+ * cutoff are released.
+ */
+final class LiveTail {
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LiveTail.class);
+
+  /** Silver's event columns plus the Kafka coordinates that order arrivals. */
+  private static final List<String> COLUMNS = Stream.concat(SilverSchema.EVENT_COLUMNS.stream(),
+      Stream.of("kafka_timestamp", "partition", "offset")).distinct().toList();
+
+  private record Slice(Dataset<Row> rows, Instant newest) {}
+
+  private final SparkSession spark;
+  private final String bronzePath;
+  private final EventRefiner refiner;
+  private final Deque<Slice> slices = new ArrayDeque<>();
+  private long version = -1;
+  private Optional<Instant> newestKept = Optional.empty();
+
+  LiveTail(SparkSession spark, String bronzePath, EventRefiner refiner) {
+    this.spark = spark;
+    this.bronzePath = bronzePath;
+    this.refiner = refiner;
+  }
+
+  /** Valid parsed bronze rows at {@code bronzeVersion} ingested at or after {@code cutoff} (all without one). */
+  synchronized Dataset<Row> rows(long bronzeVersion, Optional<Instant> cutoff) {
+    if (bronzeVersion < version) {
+      LOG.warn("bronze went back from version {} to {} (table recreated?); re-reading the live tail", version, bronzeVersion);
+      clear();
+    }
+    cutoff.ifPresent(this::releaseOlderThan);
+    if (bronzeVersion > version) {
+      addNewRows(bronzeVersion, cutoff);
+    }
+    Dataset<Row> rows = slices.stream().map(Slice::rows).reduce(Dataset::unionByName)
+        .orElseGet(() -> spark.createDataFrame(List.of(), SilverSchema.EVENTS_SCHEMA).select(columns(
+            COLUMNS.stream().map(name -> SilverSchema.EVENT_COLUMNS.contains(name) ? col(name) : lit(null).as(name)).toList())));
+    return cutoff.map(at -> rows.where(col("ingested_at").geq(lit(Timestamp.from(at))))).orElse(rows);
+  }
+
+  private void addNewRows(long bronzeVersion, Optional<Instant> cutoff) {
+    Dataset<Row> bronze = spark.read().format("delta").option("versionAsOf", bronzeVersion).load(bronzePath);
+    Optional<Instant> after = newestKept;
+    if (after.isPresent()) {
+      bronze = bronze.where(onOrAfterDate(after.get()).and(col("ingested_at").gt(lit(Timestamp.from(after.get())))));
+    }
+    if (cutoff.isPresent()) {
+      bronze = bronze.where(onOrAfterDate(cutoff.get()).and(col("ingested_at").geq(lit(Timestamp.from(cutoff.get())))));
+    }
+    Row newest = bronze.agg(max("ingested_at")).first();
+    version = bronzeVersion;
+    if (newest.isNullAt(0)) {
+      return;
+    }
+    // persisted and counted now: validation runs once per bronze row, not once per refresh
+    Dataset<Row> valid = refiner.validRows(refiner.parse(bronze)).select(columns(COLUMNS.stream().map(
+        org.apache.spark.sql.functions::col).toList())).persist(StorageLevel.MEMORY_AND_DISK());
+    long rows = valid.count();
+    Instant newestAt = newest.getTimestamp(0).toInstant();
+    slices.addLast(new Slice(valid, newestAt));
+    newestKept = Optional.of(newestAt);
+    LOG.debug("live tail: {} valid new bronze rows up to {} (bronze version {}), {} slices", rows, newestAt, bronzeVersion,
+        slices.size());
+  }
+
+  private void releaseOlderThan(Instant cutoff) {
+    while (!slices.isEmpty() && slices.peekFirst().newest().isBefore(cutoff)) {
+      slices.removeFirst().rows().unpersist();
+    }
+  }
+
+  private void clear() {
+    slices.forEach(slice -> slice.rows().unpersist());
+    slices.clear();
+    version = -1;
+    newestKept = Optional.empty();
+  }
+
+  private static Column onOrAfterDate(Instant instant) {
+    return col("ingest_date").geq(lit(Date.valueOf(instant.atZone(ZoneOffset.UTC).toLocalDate())));
+  }
+
+  private static Column[] columns(List<Column> columns) {
+    return columns.toArray(Column[]::new);
+  }
+}
