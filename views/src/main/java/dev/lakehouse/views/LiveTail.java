@@ -63,13 +63,24 @@ final class LiveTail {
     if (bronzeVersion > version) {
       addNewRows(bronzeVersion, cutoff);
     }
-    Dataset<Row> rows = slices.stream().map(Slice::rows).reduce(Dataset::unionByName)
-        .orElseGet(() -> spark.createDataFrame(List.of(), SilverSchema.EVENTS_SCHEMA).select(columns(
-            COLUMNS.stream().map(name -> SilverSchema.EVENT_COLUMNS.contains(name) ? col(name) : lit(null).as(name)).toList())));
+    Dataset<Row> rows = slices.stream().map(Slice::rows).reduce(Dataset::unionByName).orElseGet(this::noRows);
     return cutoff.map(at -> rows.where(col("ingested_at").geq(lit(Timestamp.from(at))))).orElse(rows);
   }
 
-  private void addNewRows(long bronzeVersion, Optional<Instant> cutoff) {
+  /**
+   * When the tail holds bronze up to {@code fromVersion}: reads up to {@code toVersion} and returns
+   * the valid rows that came with the versions in between (what changed in bronze, for a view's
+   * purposes). Empty when the tail is elsewhere (e.g. a new process); then ask Delta's change data.
+   */
+  synchronized Optional<Dataset<Row>> advance(long fromVersion, long toVersion, Optional<Instant> cutoff) {
+    if (version != fromVersion || toVersion < fromVersion) {
+      return Optional.empty();
+    }
+    cutoff.ifPresent(this::releaseOlderThan);
+    return Optional.of(toVersion > version ? addNewRows(toVersion, cutoff).orElseGet(this::noRows) : noRows());
+  }
+
+  private Optional<Dataset<Row>> addNewRows(long bronzeVersion, Optional<Instant> cutoff) {
     Dataset<Row> bronze = spark.read().format("delta").option("versionAsOf", bronzeVersion).load(bronzePath);
     Optional<Instant> after = newestKept;
     if (after.isPresent()) {
@@ -81,17 +92,31 @@ final class LiveTail {
     Row newest = bronze.agg(max("ingested_at")).first();
     version = bronzeVersion;
     if (newest.isNullAt(0)) {
-      return;
+      return Optional.empty();
     }
-    // persisted and counted now: validation runs once per bronze row, not once per refresh
-    Dataset<Row> valid = refiner.validRows(refiner.parse(bronze)).select(columns(COLUMNS.stream().map(
-        org.apache.spark.sql.functions::col).toList())).persist(StorageLevel.MEMORY_AND_DISK());
-    long rows = valid.count();
+    // parsed once for both the Deequ run and the slice; the slice is persisted and counted now, so
+    // each bronze row is parsed and validated once, not once per refresh
+    Dataset<Row> parsed = refiner.parse(bronze).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> valid;
+    long rows;
+    try {
+      valid = refiner.validRows(parsed).select(columns(COLUMNS.stream().map(org.apache.spark.sql.functions::col).toList()))
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      rows = valid.count();
+    } finally {
+      parsed.unpersist();
+    }
     Instant newestAt = newest.getTimestamp(0).toInstant();
     slices.addLast(new Slice(valid, newestAt));
     newestKept = Optional.of(newestAt);
     LOG.debug("live tail: {} valid new bronze rows up to {} (bronze version {}), {} slices", rows, newestAt, bronzeVersion,
         slices.size());
+    return Optional.of(valid);
+  }
+
+  private Dataset<Row> noRows() {
+    return spark.createDataFrame(List.of(), SilverSchema.EVENTS_SCHEMA).select(columns(
+        COLUMNS.stream().map(name -> SilverSchema.EVENT_COLUMNS.contains(name) ? col(name) : lit(null).as(name)).toList()));
   }
 
   private void releaseOlderThan(Instant cutoff) {

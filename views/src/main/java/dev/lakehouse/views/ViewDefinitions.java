@@ -109,6 +109,11 @@ public final class ViewDefinitions {
       default -> throw new LakehouseException("view definition " + origin + ": bucket.unit must be minute, hour or day, cannot be: "
           + file.bucket().unit());
     };
+    String expression = require(file.bucket().expression(), "bucket.expression", origin);
+    // refreshes prune the source by event time: a row of bucket b must have b <= event_time < b + unit
+    check(expression.contains("event_time") || expression.trim().equals("event_date"), origin,
+        "bucket.expression must truncate event_time to the bucket unit, e.g. date_trunc('HOUR', event_time), or be event_date;"
+            + " cannot be: " + expression);
     Duration window = duration(require(file.window(), "window", origin), "window", origin);
     check(window.compareTo(unit.getDuration()) >= 0, origin, "window " + file.window() + " is shorter than one bucket");
     RefreshPolicy refresh;
@@ -119,7 +124,7 @@ public final class ViewDefinitions {
     }
     return new ViewDefinition(name, Optional.ofNullable(file.description()).orElse(""),
         schedule(require(file.schedule(), "schedule", origin), origin), refresh, source,
-        new ViewDefinition.Bucket(column, require(file.bucket().expression(), "bucket.expression", origin), unit),
+        new ViewDefinition.Bucket(column, expression, unit),
         window, require(file.sql(), "sql", origin), origin);
   }
 

@@ -145,7 +145,8 @@ public final class ViewRefresher {
         .where(bucket.geq(lit(bucketValue(view, windowStart))));
     boolean incremental = plan.mode().equals(ViewRefresh.INCREMENTAL);
     if (incremental) {
-      source = source.where(plan.buckets().isEmpty() ? lit(false) : bucket.isin(plan.buckets().toArray()));
+      source = source.where(plan.buckets().isEmpty() ? lit(false) : bucket.isin(plan.buckets().toArray()))
+          .where(eventTimeRanges(view, plan.buckets()));
     }
     source = source.cache();
     try {
@@ -207,6 +208,23 @@ public final class ViewRefresher {
     return 0; // Delta makes no commit when nothing was replaced and nothing written
   }
 
+  /**
+   * The event times of {@code buckets} as ranges on {@code event_time} (a bucket b holds the rows
+   * with b <= event_time < b + unit, which definitions guarantee): the same rows as the bucket
+   * filter, but Delta can skip files by their event_time statistics.
+   */
+  private static Column eventTimeRanges(ViewDefinition view, List<Object> buckets) {
+    Column ranges = lit(false);
+    for (Object bucket : buckets) {
+      Instant start = bucket instanceof Date date ? date.toLocalDate().atStartOfDay(ZoneOffset.UTC).toInstant()
+          : ((Timestamp) bucket).toInstant();
+      Column range = new Column("event_time").geq(lit(Timestamp.from(start)))
+          .and(new Column("event_time").lt(lit(Timestamp.from(start.plus(view.bucket().unit().getDuration())))));
+      ranges = ranges.or(range);
+    }
+    return ranges;
+  }
+
   /** The touched buckets, plus every bucket older than the window. */
   private static String replacePredicate(ViewDefinition view, List<Object> buckets, Instant windowStart) {
     String column = view.bucket().column();
@@ -219,7 +237,7 @@ public final class ViewRefresher {
   }
 
   /** The first bucket of the window: {@code now} aligned to the bucket, minus the window, plus one bucket. */
-  static Instant windowStart(ViewDefinition view, Instant now) {
+  public static Instant windowStart(ViewDefinition view, Instant now) {
     ChronoUnit unit = view.bucket().unit();
     Instant aligned = now.atZone(ZoneOffset.UTC).truncatedTo(unit).toInstant();
     return aligned.minus(view.window()).plus(unit.getDuration());

@@ -97,13 +97,12 @@ final class ViewSources {
       if (first > end) {
         continue;
       }
-      boolean silver = entry.getKey().equals(SILVER);
-      Optional<Dataset<Row>> rows = changeFeed(silver ? silverPath() : bronzePath, first, end);
-      if (rows.isEmpty()) {
+      Optional<Dataset<Row>> events = entry.getKey().equals(SILVER) ? changeFeed(silverPath(), first, end)
+          : liveTail.advance(start, end, tailCutoff()).or(() -> changeFeed(bronzePath, first, end).map(refiner::parse));
+      if (events.isEmpty()) {
         return Optional.empty();
       }
-      Dataset<Row> events = silver ? rows.get() : refiner.parse(rows.get());
-      Dataset<Row> picked = events.select("event_time", "event_date", "ingested_at");
+      Dataset<Row> picked = events.get().select("event_time", "event_date", "ingested_at");
       changed = changed == null ? picked : changed.unionByName(picked);
     }
     return Optional.of(changed == null
@@ -141,10 +140,14 @@ final class ViewSources {
 
   /** Valid first arrivals among the bronze rows silver may not have refined yet, minus silver's event ids. */
   private Dataset<Row> tail(long bronzeVersion, Dataset<Row> silver) {
-    Optional<Instant> cutoff = lastSilverRunStart().map(start -> start.minus(TAIL_MARGIN));
-    return EventRefiner.firstArrivals(liveTail.rows(bronzeVersion, cutoff)).select(eventColumns())
+    return EventRefiner.firstArrivals(liveTail.rows(bronzeVersion, tailCutoff())).select(eventColumns())
         .join(silver.select("event_id"), scala.collection.JavaConverters.asScalaBuffer(List.of("event_id")).toSeq(), "left_anti")
         .select(eventColumns());
+  }
+
+  /** Bronze rows ingested before this are in silver (absent before the first silver run). */
+  private Optional<Instant> tailCutoff() {
+    return lastSilverRunStart().map(start -> start.minus(TAIL_MARGIN));
   }
 
   private Optional<Instant> lastSilverRunStart() {

@@ -70,6 +70,10 @@ class ViewDefinitionsTest {
     assertThatThrownBy(() -> parse(VALID.replace("unit: hour", "unit: week")))
         .isInstanceOf(LakehouseException.class)
         .hasMessage("view definition bad.yaml: bucket.unit must be minute, hour or day, cannot be: week");
+    assertThatThrownBy(() -> parse(VALID.replace("date_trunc('HOUR', event_time)", "date_trunc('HOUR', ingested_at)")))
+        .isInstanceOf(LakehouseException.class)
+        .hasMessageStartingWith("view definition bad.yaml: bucket.expression must truncate event_time to the bucket unit")
+        .hasMessageEndingWith("cannot be: date_trunc('HOUR', ingested_at)");
     assertThatThrownBy(() -> parse(VALID.replace("window: 6h", "window: 10m")))
         .isInstanceOf(LakehouseException.class)
         .hasMessage("view definition bad.yaml: window 10m is shorter than one bucket");

@@ -75,7 +75,7 @@ class ViewRefresherIT {
       second.record(message);
     });
     ingest(config);
-    ViewRefresh incremental = refresher.refresh(kpis);
+    ViewRefresh incremental = refreshWhileReading(refresher, kpis);
     Set<Instant> touched = new TreeSet<>();
     second.events().stream().filter(event -> !event.eventTime().isBefore(incremental.windowStart()))
         .forEach(event -> touched.add(event.eventTime().truncatedTo(ChronoUnit.MINUTES)));
@@ -103,11 +103,47 @@ class ViewRefresherIT {
     List<Map<String, Object>> incrementalRows = KernelTableReader.local().readAll(refresher.viewTable("live_kpis"));
     ViewDefinition full = new ViewDefinition(kpis.name(), kpis.description(), kpis.schedule(), RefreshPolicy.FULL, kpis.source(),
         kpis.bucket(), kpis.window(), kpis.sql(), kpis.origin());
-    ViewRefresh fullRefresh = refresher.refresh(full);
+    ViewRefresh fullRefresh = refreshWhileReading(refresher, full);
     assertThat(fullRefresh.mode()).isEqualTo(ViewRefresh.FULL);
     assertThat(KernelTableReader.local().readAll(refresher.viewTable("live_kpis"))).containsExactlyInAnyOrderElementsOf(
         incrementalRows.stream().filter(row -> !((Instant) row.get("minute")).isBefore(fullRefresh.windowStart())).toList());
     assertViewEqualsTruth(refresher, kpis, fullRefresh.windowStart(), truth.events());
+  }
+
+  /**
+   * Refreshes {@code view} while another thread reads it over and over (Delta Kernel, as an outside
+   * reader would): every read must be the whole view before or the whole view after the refresh.
+   */
+  private static ViewRefresh refreshWhileReading(ViewRefresher refresher, ViewDefinition view) {
+    String path = refresher.viewTable(view.name());
+    Map<Map<String, Object>, Long> before = multiset(KernelTableReader.local().readAll(path));
+    List<Map<Map<String, Object>, Long>> reads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.CompletableFuture<Void> reader = java.util.concurrent.CompletableFuture.runAsync(() -> {
+      while (!done.get()) {
+        reads.add(multiset(KernelTableReader.local().readAll(path)));
+      }
+    });
+    ViewRefresh refresh;
+    try {
+      refresh = refresher.refresh(view);
+    } finally {
+      done.set(true);
+    }
+    reader.join(); // rethrows a failed read
+    Map<Map<String, Object>, Long> after = multiset(KernelTableReader.local().readAll(path));
+    assertThat(reads).as("reads during the refresh").isNotEmpty();
+    for (Map<Map<String, Object>, Long> read : reads) {
+      assertThat(read.equals(before) || read.equals(after)).as("a read during the refresh of %s is the view before or after it,"
+          + " never a mix: %s", view.name(), read).isTrue();
+    }
+    return refresh;
+  }
+
+  private static Map<Map<String, Object>, Long> multiset(List<Map<String, Object>> rows) {
+    Map<Map<String, Object>, Long> counts = new HashMap<>();
+    rows.forEach(row -> counts.merge(row, 1L, Long::sum));
+    return counts;
   }
 
   /** The view equals its definition computed in plain Java over the truth's events in the window. */

@@ -40,11 +40,14 @@ import picocli.CommandLine.ParentCommand;
       "`bench silver` does the same, then times one silver run over the new bronze table.",
       "`bench gold` spreads the events over --days dates, refines them, then times building every",
       "date of gold (the whole table) and a rerun of one date.",
+      "`bench views` times an incremental and a full refresh of hourly_trends over a large history.",
+      "`bench latency` runs the service while events arrive and measures produce-to-view latency.",
       "`bench ingest` produces N generated events to a fresh topic and ingests them",
-      "into a fresh bronze table under <root>/_bench/, then prints both rates. Needs a broker",
-      "(`./lakehouse local up`)."
+      "into a fresh bronze table under <root>/_bench/, then prints both rates. Every bench needs",
+      "a broker (`./lakehouse local up`) and works under <root>/_bench/ on a fresh topic."
     },
-    subcommands = {BenchCommand.Ingest.class, BenchCommand.Silver.class, BenchCommand.Gold.class})
+    subcommands = {BenchCommand.Ingest.class, BenchCommand.Silver.class, BenchCommand.Gold.class, BenchViewsCommand.class,
+        BenchLatencyCommand.class})
 final class BenchCommand implements Runnable {
 
   @ParentCommand LakehouseCli root;
@@ -141,44 +144,6 @@ final class BenchCommand implements Runnable {
           one.duration().toMillis() / 1000.0);
       run.cleanUp(keep);
       return 0;
-    }
-  }
-
-  /** A fresh topic and a fresh root under {@code <root>/_bench/}, filled with generated events. */
-  private record BenchRun(LakehouseConfig config, SourceConfig source, String root) {
-
-    static BenchRun create(LakehouseConfig base, GeneratorSpec spec) {
-      String name = "bench" + Instant.now().getEpochSecond();
-      String root = base.storage().root().replaceAll("/+$", "") + "/_bench/" + name;
-      SourceConfig source = new SourceConfig("clickstream", name);
-      LakehouseConfig config = base.withStorage(new StorageConfig(root))
-          .withKafka(new KafkaConfig(base.kafka().bootstrapServers(), List.of(source)));
-      GenerateCommand.run(config, spec, source.topic(), 0, Optional.empty(), System.out);
-      return new BenchRun(config, source, root);
-    }
-
-    SparkSession spark() {
-      return SparkSessions.getOrCreate(config, "lakehouse-bench");
-    }
-
-    IngestResult ingest() {
-      IngestResult result = new BronzeIngest(spark(), config).runUntilCaughtUp(source);
-      IngestCommand.print(result);
-      return result;
-    }
-
-    void cleanUp(boolean keep) {
-      if (!keep && !config.storage().isS3()) {
-        deleteRecursively(Path.of(root));
-      }
-    }
-
-    private static void deleteRecursively(Path path) {
-      try (Stream<Path> files = Files.walk(path)) {
-        files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
     }
   }
 }

@@ -39,6 +39,8 @@ final class Schedules {
       throw new LakehouseException("the " + what + " schedule must be at least 1s, cannot be: " + trimmed);
     }
     return SimpleScheduleBuilder.simpleSchedule().withIntervalInMilliseconds(every.toMillis()).repeatForever()
-        .withMisfireHandlingInstructionNextWithRemainingCount();
+        // fire once now and go on every interval from there (Quartz's default for an endless
+        // interval would wait for the next slot, up to a whole interval after a long outage)
+        .withMisfireHandlingInstructionNowWithExistingCount();
   }
 }

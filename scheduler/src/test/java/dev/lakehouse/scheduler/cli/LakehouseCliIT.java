@@ -12,6 +12,7 @@ import dev.lakehouse.localkafka.generator.ClickstreamGenerator;
 import dev.lakehouse.localkafka.generator.EventProducer;
 import dev.lakehouse.localkafka.generator.EventProducer.Produced;
 import dev.lakehouse.localkafka.generator.GeneratorSpec;
+import dev.lakehouse.localkafka.generator.ExpectedViews;
 import dev.lakehouse.localkafka.generator.GroundTruth;
 import dev.lakehouse.localkafka.generator.MessageKind;
 import dev.lakehouse.localkafka.generator.TruthEvent;
@@ -20,6 +21,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Optional;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -27,6 +31,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import dev.lakehouse.views.ViewDefinition;
+import dev.lakehouse.views.ViewDefinitions;
+import dev.lakehouse.views.ViewRefresher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -189,6 +196,79 @@ class LakehouseCliIT {
       files.put(table, KernelTableReader.local().filesByPartition(tables.gold(table), "event_date"));
     }
     return files;
+  }
+
+  @Test
+  void runKeepsLiveKpisEqualToTheTruthThenViewsAndStatusReportOnIt() throws Exception {
+    String topic = "cli-run-" + UUID.randomUUID().toString().substring(0, 8);
+    Path definitions = folder.resolve("definitions");
+    Files.createDirectories(definitions.resolve("views"));
+    try (var shipped = getClass().getResourceAsStream("/views/live_kpis.yaml")) {
+      String yaml = new String(shipped.readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(yaml).contains("schedule: 1m");
+      Files.writeString(definitions.resolve("views/live_kpis.yaml"), yaml.replace("schedule: 1m", "schedule: 3s"));
+    }
+    Map<String, String> environment = new HashMap<>(environment(topic));
+    environment.put("LAKEHOUSE_DEFINITIONS_DIR", definitions.toString());
+    environment.put("LAKEHOUSE_SCHEDULE_SILVER", "20s");
+    GroundTruth truth = new GroundTruth(true);
+    produceAt(topic, 600, 31, Instant.now().minus(Duration.ofMinutes(40)), truth);
+    TableLocations tables = new TableLocations(new StorageConfig(folder.resolve("lake").toString()));
+    ViewDefinition kpis = ViewDefinitions.load(Optional.of(definitions.resolve("views"))).stream()
+        .filter(view -> view.name().equals("live_kpis")).findFirst().orElseThrow();
+    Path log = folder.resolve("run.log");
+
+    Process run = lakehouse(environment, log, "run");
+    try {
+      assertThat(Ports.await(() -> liveKpisEqualTruth(tables, kpis, truth), Duration.ofMinutes(4), () -> !run.isAlive()))
+          .as("live_kpis equals the truth of the events produced before the start; log:%n%s", read(log)).isTrue();
+      produceAt(topic, 200, 32, Instant.now(), truth); // arriving while the service runs
+      assertThat(Ports.await(() -> liveKpisEqualTruth(tables, kpis, truth), Duration.ofMinutes(2), () -> !run.isAlive()))
+          .as("live_kpis catches up with events produced while it runs; log:%n%s", read(log)).isTrue();
+    } finally {
+      run.destroy(); // SIGTERM: stop the scheduler (waiting for jobs), then the streams
+      assertThat(run.waitFor(2, TimeUnit.MINUTES)).as("the service stops on SIGTERM").isTrue();
+    }
+    assertThat(read(log)).contains("stopping the scheduler; waiting for running jobs").doesNotContain("\tat ");
+
+    Path list = folder.resolve("views-list.log");
+    Process views = lakehouse(environment, list, "views", "list");
+    assertThat(views.waitFor(3, TimeUnit.MINUTES)).isTrue();
+    assertThat(views.exitValue()).as(read(list)).isZero();
+    assertThat(read(list)).contains("live_kpis", "3s", "hourly_trends", "daily_summary");
+
+    Path refresh = folder.resolve("views-refresh.log");
+    Process refreshing = lakehouse(environment, refresh, "views", "refresh", "daily_summary");
+    assertThat(refreshing.waitFor(3, TimeUnit.MINUTES)).isTrue();
+    assertThat(refreshing.exitValue()).as(read(refresh)).isZero();
+    ViewDefinition daily = ViewDefinitions.load(Optional.empty()).stream()
+        .filter(view -> view.name().equals("daily_summary")).findFirst().orElseThrow();
+    assertThat(KernelTableReader.local().readAll(tables.view("daily_summary")))
+        .containsExactlyInAnyOrderElementsOf(ExpectedViews.of("daily_summary", truth.events(), ViewRefresher.windowStart(daily, Instant.now())));
+
+    // gold's daily schedule has not come yet: status says so and exits 3; the rest is fresh
+    Path status = folder.resolve("status.log");
+    Process checking = lakehouse(environment, status, "status");
+    assertThat(checking.waitFor(3, TimeUnit.MINUTES)).isTrue();
+    assertThat(checking.exitValue()).as(read(status)).isEqualTo(3);
+    List<String> lines = Files.readAllLines(status);
+    assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("gold").endsWith("STALE (nothing yet)"));
+    assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("silver").endsWith("ok"));
+    assertThat(lines).anySatisfy(line -> assertThat(line).contains("live_kpis").endsWith("ok"));
+  }
+
+  private static boolean liveKpisEqualTruth(TableLocations tables, ViewDefinition kpis, GroundTruth truth) {
+    List<Map<String, Object>> expected = ExpectedViews.of("live_kpis", truth.events(), ViewRefresher.windowStart(kpis, Instant.now()));
+    try {
+      return new HashSet<>(KernelTableReader.local().readAll(tables.view("live_kpis"))).equals(new HashSet<>(expected));
+    } catch (RuntimeException notYetCreated) {
+      return false;
+    }
+  }
+
+  private static void produceAt(String topic, long count, long seed, Instant base, GroundTruth truth) {
+    new EventProducer(TestKafka.bootstrapServers(), topic)
+        .send(new ClickstreamGenerator(GeneratorSpec.defaults(count, seed).withBaseTime(base)), 0, false, truth::record);
   }
 
   @Test
