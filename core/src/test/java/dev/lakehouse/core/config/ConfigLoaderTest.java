@@ -129,7 +129,7 @@ class ConfigLoaderTest {
     assertThat(config.ingest().brokerTimeout()).isEqualTo(Duration.ofSeconds(3));
     assertThat(config.local())
         .isEqualTo(new LocalServicesConfig("/var/lake", 19092, 19093, 19000, "other-bucket", "embedded"));
-    assertThat(config.definitions().folder("gold")).contains(Path.of("my-definitions", "gold"));
+    assertThat(config.definitions().dir()).isEqualTo("my-definitions");
     assertThat(config.reruns().maxDays()).isEqualTo(7);
     assertThat(config.schedules()).isEqualTo(new SchedulesConfig("10m", "0 0 2 * * ?", "1d", Duration.ofDays(7)));
   }

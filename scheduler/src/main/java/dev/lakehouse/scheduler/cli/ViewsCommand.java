@@ -1,6 +1,7 @@
 package dev.lakehouse.scheduler.cli;
 
 import dev.lakehouse.core.LakehouseException;
+import dev.lakehouse.core.config.DefinitionsConfig;
 import dev.lakehouse.core.config.LakehouseConfig;
 import dev.lakehouse.core.spark.SparkSessions;
 import dev.lakehouse.quality.suite.SuiteLoader;
@@ -42,7 +43,8 @@ final class ViewsCommand implements Runnable {
   }
 
   static List<ViewDefinition> definitions(LakehouseConfig config, Path definitionsDir) {
-    Optional<Path> folder = definitionsDir != null ? Optional.of(definitionsDir.resolve("views")) : config.definitions().folder("views");
+    Optional<Path> folder = definitionsDir != null ? new DefinitionsConfig(definitionsDir.toString()).folder("views")
+        : config.definitions().folder("views");
     return ViewDefinitions.load(folder);
   }
 
