@@ -45,6 +45,13 @@ public final class EnvironmentOverrides {
     variables.put("LAKEHOUSE_SCHEDULE_SILVER", "schedules.silver");
     variables.put("LAKEHOUSE_SCHEDULE_GOLD", "schedules.gold");
     variables.put("LAKEHOUSE_SCHEDULE_MAINTENANCE", "schedules.maintenance");
+    variables.put("LAKEHOUSE_SERVE_HOST", "serve.host");
+    variables.put("LAKEHOUSE_SERVE_PORT", "serve.port");
+    variables.put("LAKEHOUSE_SERVE_AUTH", "serve.auth");
+    variables.put("LAKEHOUSE_SERVE_USER", "serve.user");
+    variables.put("LAKEHOUSE_SERVE_PASSWORD", "serve.password");
+    variables.put("LAKEHOUSE_SERVE_LDAP_URL", "serve.ldap-url");
+    variables.put("LAKEHOUSE_SERVE_LDAP_BASE_DN", "serve.ldap-base-dn");
     return Map.copyOf(variables);
   }
 

@@ -112,7 +112,14 @@ class ConfigLoaderTest {
             Map.entry("LAKEHOUSE_RERUN_MAX_DAYS", "7"),
             Map.entry("LAKEHOUSE_SCHEDULE_SILVER", "10m"),
             Map.entry("LAKEHOUSE_SCHEDULE_GOLD", "0 0 2 * * ?"),
-            Map.entry("LAKEHOUSE_SCHEDULE_MAINTENANCE", "1d"));
+            Map.entry("LAKEHOUSE_SCHEDULE_MAINTENANCE", "1d"),
+            Map.entry("LAKEHOUSE_SERVE_HOST", "0.0.0.0"),
+            Map.entry("LAKEHOUSE_SERVE_PORT", "10001"),
+            Map.entry("LAKEHOUSE_SERVE_AUTH", "ldap"),
+            Map.entry("LAKEHOUSE_SERVE_USER", "bi"),
+            Map.entry("LAKEHOUSE_SERVE_PASSWORD", "secret"),
+            Map.entry("LAKEHOUSE_SERVE_LDAP_URL", "ldap://ldap.example:389"),
+            Map.entry("LAKEHOUSE_SERVE_LDAP_BASE_DN", "ou=people,dc=example"));
     assertThat(values.keySet()).isEqualTo(EnvironmentOverrides.VARIABLES.keySet());
 
     LakehouseConfig config = ConfigLoader.load(Optional.empty(), values);
@@ -132,6 +139,24 @@ class ConfigLoaderTest {
     assertThat(config.definitions().dir()).isEqualTo("my-definitions");
     assertThat(config.reruns().maxDays()).isEqualTo(7);
     assertThat(config.schedules()).isEqualTo(new SchedulesConfig("10m", "0 0 2 * * ?", "1d", Duration.ofDays(7)));
+    assertThat(config.serve()).isEqualTo(new ServeConfig("0.0.0.0", 10001, "ldap", "bi", "secret", "ldap://ldap.example:389",
+        "ou=people,dc=example", Duration.ofSeconds(30)));
+    assertThat(config.serve().toString()).doesNotContain("secret");
+  }
+
+  @Test
+  void serveAuthenticatesByDefaultExceptOnLoopback() {
+    ServeConfig defaults = ConfigLoader.defaultsOnly().serve();
+    assertThat(defaults.host()).isEqualTo("127.0.0.1");
+    assertThat(defaults.port()).isEqualTo(10000);
+    assertThat(defaults.effectiveAuth()).isEqualTo(ServeConfig.Auth.NONE);
+    assertThat(new ServeConfig("0.0.0.0", 10000, "auto", "u", "p", "", "", Duration.ofSeconds(30)).effectiveAuth())
+        .isEqualTo(ServeConfig.Auth.PASSWORD);
+    assertThat(new ServeConfig("localhost", 10000, "password", "u", "p", "", "", Duration.ofSeconds(30)).effectiveAuth())
+        .isEqualTo(ServeConfig.Auth.PASSWORD);
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("LAKEHOUSE_SERVE_AUTH", "kerberos")))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("serve.auth must be auto, none, password or ldap, cannot be: kerberos");
   }
 
   @Test

@@ -26,6 +26,7 @@ import picocli.CommandLine.Option;
       RerunCommand.class,
       ViewsCommand.class,
       RunCommand.class,
+      ServeCommand.class,
       StatusCommand.class,
       SqlCommand.class,
       BenchCommand.class,

@@ -7,7 +7,9 @@ import dev.lakehouse.scheduler.service.LakehouseService;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import dev.lakehouse.serve.JdbcServer;
 import org.apache.hadoop.util.ShutdownHookManager;
+import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -32,13 +34,22 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--definitions", paramLabel = "DIR", description = "Folder of user definitions (default: definitions.dir).")
   Path definitions;
 
+  @Option(names = "--serve", description = "Also serve gold and views over JDBC/ODBC, as `lakehouse serve` does.")
+  boolean serve;
+
   @Override
   public Integer call() {
     LakehouseConfig config = root.config();
-    LakehouseService service = new LakehouseService(SparkSessions.getOrCreate(config, "lakehouse-run"), config,
+    SparkSession spark = SparkSessions.getOrCreate(config, "lakehouse-run");
+    LakehouseService service = new LakehouseService(spark, config,
         SuiteLoader.load("silver_events", Optional.empty()), ViewsCommand.definitions(config, definitions));
     ShutdownHookManager.get().addShutdownHook(service::stop, STOP_PRIORITY);
     service.start();
+    if (serve) {
+      JdbcServer server = ServeCommand.start(config, spark);
+      // stopped first: no new queries while the jobs wind down
+      ShutdownHookManager.get().addShutdownHook(server::close, STOP_PRIORITY + 1);
+    }
     System.out.println("lakehouse run: streaming and scheduling; Ctrl-C or SIGTERM stops after running jobs finish");
     service.awaitStreams();
     return 0;

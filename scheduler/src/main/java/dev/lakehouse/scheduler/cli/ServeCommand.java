@@ -1,0 +1,65 @@
+package dev.lakehouse.scheduler.cli;
+
+import dev.lakehouse.core.config.LakehouseConfig;
+import dev.lakehouse.core.config.ServeConfig;
+import dev.lakehouse.core.spark.SparkSessions;
+import dev.lakehouse.core.storage.TableLocations;
+import dev.lakehouse.serve.JdbcServer;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.apache.hadoop.util.ShutdownHookManager;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code lakehouse serve}: the JDBC/ODBC endpoint for BI tools, until Ctrl-C/SIGTERM. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Serve gold tables (database gold) and materialized views (database views) over JDBC/ODBC",
+      "(HiveServer2 protocol: Hive JDBC driver, beeline, DBeaver, Superset, Tableau, Power BI) until",
+      "Ctrl-C/SIGTERM. Listens on serve.host:serve.port (default 127.0.0.1:10000). Off loopback a user",
+      "and password are required (LAKEHOUSE_SERVE_USER / LAKEHOUSE_SERVE_PASSWORD) unless serve.auth says otherwise."
+    })
+final class ServeCommand implements Callable<Integer> {
+
+  /** Before Spark's own hooks, so clients are cut off while Spark is still up. */
+  private static final int STOP_PRIORITY = 100;
+
+  @ParentCommand LakehouseCli root;
+
+  @Option(names = "--host", description = "Address to listen on (default: serve.host).")
+  String host;
+
+  @Option(names = "--port", description = "Port (default: serve.port).")
+  Integer port;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    LakehouseConfig config = withOptions(root.config(), host, port);
+    JdbcServer server = start(config, SparkSessions.getOrCreate(config, "lakehouse-serve"));
+    CountDownLatch stopped = new CountDownLatch(1);
+    ShutdownHookManager.get().addShutdownHook(() -> {
+      server.close();
+      stopped.countDown();
+    }, STOP_PRIORITY);
+    stopped.await();
+    return 0;
+  }
+
+  /** Starts the server on {@code spark} and prints how to connect; shared with {@code run --serve}. */
+  static JdbcServer start(LakehouseConfig config, org.apache.spark.sql.SparkSession spark) {
+    JdbcServer server = JdbcServer.start(spark, new TableLocations(config.storage()), config.serve());
+    System.out.printf("lakehouse serve: %s (%s authentication), %d tables: %s%n", server.jdbcUrl(),
+        config.serve().effectiveAuth().name().toLowerCase(java.util.Locale.ROOT), server.tables().size(),
+        String.join(", ", server.tables()));
+    return server;
+  }
+
+  static LakehouseConfig withOptions(LakehouseConfig config, String host, Integer port) {
+    ServeConfig serve = config.serve();
+    return config.withServe(new ServeConfig(host != null ? host : serve.host(), port != null ? port : serve.port(), serve.auth(),
+        serve.user(), serve.password(), serve.ldapUrl(), serve.ldapBaseDn(), serve.syncInterval()));
+  }
+}
