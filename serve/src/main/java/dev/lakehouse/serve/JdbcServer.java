@@ -6,9 +6,12 @@ import dev.lakehouse.core.LakehouseException;
 import dev.lakehouse.core.config.ServeConfig;
 import dev.lakehouse.core.storage.TableLocations;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -45,8 +48,9 @@ public final class JdbcServer implements AutoCloseable {
     requireNonNull(spark, "spark is null");
     requireNonNull(config, "config is null");
     checkPortFree(config);
-    configureHive(config);
-    TableRegistry registry = new TableRegistry(spark, locations);
+    Path scratch = scratchFolder();
+    configureHive(config, scratch);
+    TableRegistry registry = new TableRegistry(spark, locations, scratch);
     List<TableRegistry.Exposed> exposed = registry.sync();
     HiveThriftServer2 server = HiveThriftServer2.startWithContext(spark.sqlContext());
     warmUp(spark, exposed);
@@ -85,7 +89,13 @@ public final class JdbcServer implements AutoCloseable {
    * Hive reads its server settings from {@code new HiveConf()}, which sees system properties but
    * not {@code spark.hadoop.*}; so they are set here, before the server starts.
    */
-  private static void configureHive(ServeConfig config) {
+  private static void configureHive(ServeConfig config, Path scratch) {
+    // the server's own Hive session state (an in-memory Derby database): its log and scratch
+    // files go to a temporary folder, not the working directory
+    System.setProperty("derby.stream.error.file", scratch.resolve("derby.log").toString());
+    System.setProperty("hive.exec.scratchdir", scratch.resolve("hive-scratch").toString());
+    System.setProperty("hive.exec.local.scratchdir", scratch.resolve("hive-local").toString());
+    System.setProperty("hive.downloaded.resources.dir", scratch.resolve("hive-resources").toString());
     System.setProperty("hive.server2.thrift.bind.host", config.host());
     System.setProperty("hive.server2.thrift.port", Integer.toString(config.port()));
     System.setProperty("hive.server2.transport.mode", "binary");
@@ -113,6 +123,14 @@ public final class JdbcServer implements AutoCloseable {
         }
       }
       default -> throw new IllegalStateException("unknown authentication " + config.effectiveAuth());
+    }
+  }
+
+  private static Path scratchFolder() {
+    try {
+      return Files.createTempDirectory("lakehouse-serve-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.lakehouse.core.storage.DeltaTableListing;
 import dev.lakehouse.core.storage.Layer;
 import dev.lakehouse.core.storage.TableLocations;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -35,10 +36,12 @@ final class TableRegistry {
 
   private final SparkSession spark;
   private final TableLocations locations;
+  private final Path catalogFolder;
 
-  TableRegistry(SparkSession spark, TableLocations locations) {
+  TableRegistry(SparkSession spark, TableLocations locations, Path catalogFolder) {
     this.spark = requireNonNull(spark, "spark is null");
     this.locations = requireNonNull(locations, "locations is null");
+    this.catalogFolder = requireNonNull(catalogFolder, "catalogFolder is null");
   }
 
   /** Brings the catalog in line with storage; returns what is exposed. */
@@ -50,7 +53,8 @@ final class TableRegistry {
       }
     }
     for (String database : List.of(Layer.GOLD.folder(), Layer.VIEWS.folder())) {
-      spark.sql("CREATE DATABASE IF NOT EXISTS " + database);
+      // an empty folder Spark wants per database; elsewhere it would appear in the working directory
+      spark.sql("CREATE DATABASE IF NOT EXISTS " + database + " LOCATION '" + catalogFolder.resolve(database + ".db").toUri() + "'");
       Set<String> wanted = new HashSet<>();
       exposed.stream().filter(table -> table.database().equals(database)).forEach(table -> {
         wanted.add(table.name());
