@@ -117,6 +117,7 @@ final class DemoCommand implements Callable<Integer> {
       runService(out, config, spark, source, spec.seed());
     }
     out.printf("%nquery any table with e.g. ./lakehouse sql \"SELECT * FROM gold.user_daily LIMIT 5\"%n");
+    out.printf("or serve gold and views to BI tools over JDBC: ./lakehouse serve  (jdbc:hive2://127.0.0.1:10000/gold)%n");
     return 0;
   }
 
