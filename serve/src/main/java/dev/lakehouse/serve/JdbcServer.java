@@ -76,7 +76,15 @@ public final class JdbcServer implements AutoCloseable {
 
   /** What a client puts in its connection settings. */
   public String jdbcUrl() {
-    return "jdbc:hive2://" + config.host() + ":" + config.port() + "/gold";
+    String host = config.host();
+    if (host.equals("0.0.0.0") || host.equals("::")) { // listening everywhere: clients use this machine's name
+      try {
+        host = InetAddress.getLocalHost().getHostName();
+      } catch (IOException e) {
+        host = "<this host>";
+      }
+    }
+    return "jdbc:hive2://" + host + ":" + config.port() + "/gold";
   }
 
   @Override
