@@ -155,6 +155,11 @@ public final class SilverRefine {
     return spark.read().format("delta").load(silverTable()).where(range.predicate("event_date")).count();
   }
 
+  /** Whether the bronze table exists yet (a fresh lake has none until the first ingest). */
+  public boolean bronzeExists() {
+    return DeltaTable.isDeltaTable(spark, locations.bronze(source.name()));
+  }
+
   private String requireBronze() {
     String bronze = locations.bronze(source.name());
     if (!DeltaTable.isDeltaTable(spark, bronze)) {

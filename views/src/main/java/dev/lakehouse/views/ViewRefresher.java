@@ -65,6 +65,11 @@ public final class ViewRefresher {
     return status;
   }
 
+  /** Whether any table behind the view's source exists yet (a fresh lake has none until the first ingest). */
+  public boolean sourceExists(ViewDefinition view) {
+    return sources.versions(view.source()).values().stream().anyMatch(version -> version >= 0);
+  }
+
   /** Refreshes {@code view} now, as its policy allows, and records the outcome in {@code _system/view_status}. */
   public ViewRefresh refresh(ViewDefinition view) {
     Instant started = Instant.now();

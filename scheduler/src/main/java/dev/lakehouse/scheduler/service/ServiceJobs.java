@@ -7,6 +7,7 @@ import dev.lakehouse.gold.GoldRunResult;
 import dev.lakehouse.silver.SilverRunResult;
 import dev.lakehouse.views.ViewDefinition;
 import dev.lakehouse.views.ViewRefresh;
+import dev.lakehouse.views.ViewRefresher;
 import java.time.Instant;
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
@@ -58,6 +59,10 @@ final class ServiceJobs {
   public static final class SilverJob extends ServiceJob {
     @Override
     void run(ServiceContext service, JobExecutionContext context) {
+      if (!service.silver().bronzeExists()) { // right after the first start: the streams have not written yet
+        LOG.info("silver: nothing ingested yet; it runs on its next slot");
+        return;
+      }
       SilverRunResult result = service.silver().run();
       LOG.info("silver: {} bronze rows -> {} new events, {} quarantined", result.rowsIn(), result.rowsOut(), result.quarantined());
     }
@@ -80,7 +85,12 @@ final class ServiceJobs {
     @Override
     void run(ServiceContext service, JobExecutionContext context) {
       ViewDefinition view = service.view(context.getMergedJobDataMap().getString(VIEW_KEY));
-      ViewRefresh refresh = service.refresher(view.name()).refresh(view);
+      ViewRefresher refresher = service.refresher(view.name());
+      if (!refresher.sourceExists(view)) { // right after the first start: the streams have not written yet
+        LOG.info("view {}: nothing ingested yet; it refreshes on its next slot", view.name());
+        return;
+      }
+      ViewRefresh refresh = refresher.refresh(view);
       LOG.info("view {}: {} ({}), {} rows", view.name(), refresh.mode(), refresh.reason(), refresh.rows());
     }
   }
