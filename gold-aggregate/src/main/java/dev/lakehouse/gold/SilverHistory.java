@@ -40,7 +40,7 @@ final class SilverHistory {
   }
 
   long currentVersion() {
-    return DeltaTable.forPath(spark, path).history(1).select("version").first().getLong(0);
+    return dev.lakehouse.core.storage.DeltaVersions.latest(spark, path);
   }
 
   /** The event dates that have rows at {@code version}. */

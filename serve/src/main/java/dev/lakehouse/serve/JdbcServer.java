@@ -130,7 +130,6 @@ public final class JdbcServer implements AutoCloseable {
           System.setProperty("hive.server2.authentication.ldap.baseDN", config.ldapBaseDn());
         }
       }
-      default -> throw new IllegalStateException("unknown authentication " + config.effectiveAuth());
     }
   }
 

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import dev.lakehouse.core.config.LakehouseConfig;
 import dev.lakehouse.core.runs.RunLog;
+import dev.lakehouse.core.storage.DeltaVersions;
 import dev.lakehouse.core.storage.TableLocations;
 import dev.lakehouse.quality.suite.ExpectationSuite;
 import dev.lakehouse.silver.EventRefiner;
@@ -57,9 +58,9 @@ final class ViewSources {
   /** The current version of each table behind {@code source}; -1 for a table not created yet. */
   Map<String, Long> versions(String source) {
     Map<String, Long> versions = new LinkedHashMap<>();
-    versions.put(SILVER, version(silverPath()));
+    versions.put(SILVER, DeltaVersions.latest(spark, silverPath()));
     if (source.equals("live.events")) {
-      versions.put(BRONZE, version(bronzePath));
+      versions.put(BRONZE, DeltaVersions.latest(spark, bronzePath));
     }
     return versions;
   }
@@ -159,13 +160,6 @@ final class ViewSources {
         .where(col("job").equalTo(SilverRefine.JOB).and(col("status").equalTo("succeeded")))
         .agg(org.apache.spark.sql.functions.max("started_at")).first();
     return last.isNullAt(0) ? Optional.empty() : Optional.of(last.getTimestamp(0).toInstant());
-  }
-
-  private long version(String path) {
-    if (!DeltaTable.isDeltaTable(spark, path)) {
-      return -1;
-    }
-    return DeltaTable.forPath(spark, path).history(1).select("version").first().getLong(0);
   }
 
   private static Column[] eventColumns() {

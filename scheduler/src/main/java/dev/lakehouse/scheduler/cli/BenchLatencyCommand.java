@@ -1,6 +1,7 @@
 package dev.lakehouse.scheduler.cli;
 
 import dev.lakehouse.core.LakehouseException;
+import dev.lakehouse.core.storage.DeltaVersions;
 import dev.lakehouse.core.storage.TableLocations;
 import dev.lakehouse.localkafka.generator.ClickstreamGenerator;
 import dev.lakehouse.localkafka.generator.EventProducer;
@@ -76,7 +77,7 @@ final class BenchLatencyCommand implements Callable<Integer> {
     service.start();
     try {
       awaitFirstRefresh(new ViewStatusLog(spark, locations));
-      baseVersion = version(spark, viewPath);
+      baseVersion = DeltaVersions.latest(spark, viewPath);
       System.out.printf("bench latency: service up, producing %d events/s for %d min to topic %s%n", rate, minutes,
           run.source().topic());
       new EventProducer(run.config().kafka().bootstrapServers(), run.source().topic())
@@ -115,7 +116,7 @@ final class BenchLatencyCommand implements Callable<Integer> {
     sent.forEach(event -> expected.merge(event.minute(), 1L, Long::sum));
     Instant deadline = Instant.now().plus(DRAIN_TIMEOUT);
     while (Instant.now().isBefore(deadline)) {
-      Map<Instant, Long> now = counts(spark, viewPath, version(spark, viewPath));
+      Map<Instant, Long> now = counts(spark, viewPath, DeltaVersions.latest(spark, viewPath));
       if (expected.entrySet().stream().allMatch(entry -> now.getOrDefault(entry.getKey(), 0L) >= entry.getValue())) {
         return;
       }
@@ -156,10 +157,6 @@ final class BenchLatencyCommand implements Callable<Integer> {
       counts.put(((Timestamp) row.get(0)).toInstant(), row.getLong(1));
     }
     return counts;
-  }
-
-  private static long version(SparkSession spark, String path) {
-    return DeltaTable.forPath(spark, path).history(1).select("version").first().getLong(0);
   }
 
   private void report(int events, List<Double> latencies) {

@@ -1,6 +1,7 @@
 package dev.lakehouse.scheduler.cli;
 
 import dev.lakehouse.core.LakehouseException;
+import dev.lakehouse.core.storage.DeltaVersions;
 import dev.lakehouse.core.storage.TableLocations;
 import dev.lakehouse.localkafka.generator.GeneratorSpec;
 import dev.lakehouse.quality.suite.ExpectationSuite;
@@ -59,8 +60,7 @@ final class BenchViewsCommand implements Callable<Integer> {
     if (history < 1 || newShare <= 0 || newShare >= 1) {
       throw new LakehouseException("--history must be positive and --new-share in (0, 1), cannot be: " + history + ", " + newShare);
     }
-    ViewDefinition view = ViewDefinitions.load(Optional.empty()).stream().filter(v -> v.name().equals(viewName)).findFirst()
-        .orElseThrow(() -> new LakehouseException("no view named " + viewName + "; views: " + ViewDefinitions.BUILT_IN));
+    ViewDefinition view = ViewsCommand.named(ViewDefinitions.load(Optional.empty()), viewName);
     BenchRun run = BenchRun.fresh(bench.root.config());
     SparkSession spark = run.spark();
     Instant now = Instant.now();
@@ -83,7 +83,7 @@ final class BenchViewsCommand implements Callable<Integer> {
     run.ingest();
 
     ViewRefresh incremental = print("incremental refresh", refresher.refresh(view));
-    long incrementalVersion = latestVersion(spark, refresher.viewTable(view.name()));
+    long incrementalVersion = DeltaVersions.latest(spark, refresher.viewTable(view.name()));
     ViewDefinition fullView = new ViewDefinition(view.name(), view.description(), view.schedule(), RefreshPolicy.FULL,
         view.source(), view.bucket(), view.window(), view.sql(), view.origin());
     ViewRefresh full = print("full refresh", new ViewRefresher(spark, run.config(), suite).refresh(fullView));
@@ -124,10 +124,6 @@ final class BenchViewsCommand implements Callable<Integer> {
     Dataset<Row> before = spark.read().format("delta").option("versionAsOf", version).load(path);
     Dataset<Row> after = spark.read().format("delta").load(path);
     return before.exceptAll(after).isEmpty() && after.exceptAll(before).isEmpty();
-  }
-
-  private static long latestVersion(SparkSession spark, String path) {
-    return io.delta.tables.DeltaTable.forPath(spark, path).history(1).select("version").first().getLong(0);
   }
 
   private static ViewRefresh print(String what, ViewRefresh refresh) {

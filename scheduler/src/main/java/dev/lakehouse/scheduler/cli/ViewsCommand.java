@@ -48,6 +48,12 @@ final class ViewsCommand implements Runnable {
     return ViewDefinitions.load(folder);
   }
 
+  /** The view called {@code name}, or a one-line error that lists the known ones. */
+  static ViewDefinition named(List<ViewDefinition> all, String name) {
+    return all.stream().filter(view -> view.name().equals(name)).findFirst().orElseThrow(() -> new LakehouseException(
+        "no view named '" + name + "'; known views: " + String.join(", ", all.stream().map(ViewDefinition::name).toList())));
+  }
+
   static ViewRefresher refresher(LakehouseConfig config) {
     return new ViewRefresher(SparkSessions.getOrCreate(config, "lakehouse-views"), config,
         SuiteLoader.load("silver_events", Optional.empty()));
@@ -109,8 +115,7 @@ final class ViewsCommand implements Runnable {
       List<ViewDefinition> all = definitions(config, definitions);
       List<ViewDefinition> chosen = new ArrayList<>();
       for (String name : names) {
-        chosen.add(all.stream().filter(view -> view.name().equals(name)).findFirst().orElseThrow(() -> new LakehouseException(
-            "no view named '" + name + "'; known views: " + String.join(", ", all.stream().map(ViewDefinition::name).toList()))));
+        chosen.add(named(all, name));
       }
       ViewRefresher refresher = refresher(config);
       for (ViewDefinition view : chosen.isEmpty() ? all : chosen) {
