@@ -14,7 +14,6 @@ import dev.lakehouse.quality.suite.ExpectationSuite;
 import dev.lakehouse.quality.suite.ExpectationType;
 import dev.lakehouse.silver.parse.EventParser;
 import dev.lakehouse.silver.parse.ParsedEvent;
-import java.sql.Timestamp;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -38,13 +37,16 @@ public final class EventRefiner {
 
   public EventRefiner(SparkSession spark, ExpectationSuite suite) {
     this.rowSuite = new ExpectationSuite(suite.name(), suite.of(ExpectationType.Scope.ROW));
-    spark.udf().register(PARSE_UDF, (UDF1<String, Row>) EventRefiner::parseToRow, SilverSchema.PARSED);
+    spark.udf().register(PARSE_UDF, (UDF1<byte[], Row>) EventRefiner::parseToRow, SilverSchema.PARSED);
   }
 
-  /** Bronze rows with their parsed fields, UTC event date and hour. */
+  /**
+   * Bronze rows with their parsed fields, UTC event date and hour. The parser gets the value's
+   * bytes as Kafka delivered them (a Java String would already have replaced invalid UTF-8).
+   */
   public Dataset<Row> parse(Dataset<Row> bronze) {
     return bronze
-        .withColumn("parsed", call_udf(PARSE_UDF, col("value")))
+        .withColumn("parsed", call_udf(PARSE_UDF, col("value").cast("binary")))
         .select(col("*"), col("parsed.*"))
         .drop("parsed")
         .withColumn("event_date", to_date(col("event_time")))
@@ -81,11 +83,18 @@ public final class EventRefiner {
   /** Valid rows, failed rows (with reasons), and the row-level validation result. */
   public record Refined(Dataset<Row> valid, Dataset<Row> quarantined, Validation validation) {}
 
-  private static Row parseToRow(String value) {
-    ParsedEvent event = EventParser.parse(value);
+  private static Row parseToRow(byte[] value) {
+    ParsedEvent event;
+    try {
+      event = EventParser.parse(value);
+    } catch (RuntimeException | StackOverflowError e) { // one bad record must never fail the batch
+      event = EventParser.failed("parse: internal error: " + e);
+    }
+    // an Instant, not java.sql.Timestamp: Spark converts a Timestamp from the hybrid Julian
+    // calendar, which moves instants before 1582 by days; an Instant stays proleptic Gregorian
     return RowFactory.create(
         event.eventId(),
-        event.eventTime() == null ? null : Timestamp.from(event.eventTime()),
+        event.eventTime(),
         event.userId(),
         event.sessionId(),
         event.eventType(),

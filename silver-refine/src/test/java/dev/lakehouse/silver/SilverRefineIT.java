@@ -14,12 +14,14 @@ import dev.lakehouse.core.runs.RunLog;
 import dev.lakehouse.core.storage.TableLocations;
 import dev.lakehouse.core.testing.KernelTableReader;
 import dev.lakehouse.core.testing.TestSpark;
+import dev.lakehouse.localkafka.RawProducer;
 import dev.lakehouse.localkafka.TestKafka;
 import dev.lakehouse.localkafka.generator.ClickstreamGenerator;
 import dev.lakehouse.localkafka.generator.EventProducer;
 import dev.lakehouse.localkafka.generator.EventProducer.Produced;
 import dev.lakehouse.localkafka.generator.GeneratorSpec;
 import dev.lakehouse.localkafka.generator.GroundTruth;
+import dev.lakehouse.localkafka.generator.HostileCorpus;
 import dev.lakehouse.localkafka.generator.MessageKind;
 import dev.lakehouse.localkafka.generator.TruthEvent;
 import dev.lakehouse.quality.suite.ExpectationSuite;
@@ -86,6 +88,51 @@ class SilverRefineIT {
     assertQuarantineHoldsExactly(config, all, 2);
     assertThat(KernelTableReader.local().readAll(new TableLocations(config.storage()).system(RunLog.TABLE)))
         .allMatch(run -> run.get("status").equals("succeeded") && run.get("job").equals("silver"));
+  }
+
+  @Test
+  void hostileMessagesAmongValidEventsAreQuarantinedWithTheirReasonAndNothingIsLost() {
+    LakehouseConfig config = config();
+    GroundTruth truth = new GroundTruth(true);
+    produce(config, 500, 24, truth);
+    List<HostileCorpus.Entry> corpus = HostileCorpus.build("hostile");
+    List<RawProducer.Landed> landed = RawProducer.send(TestKafka.bootstrapServers(), config.kafka().source("clickstream").topic(),
+        corpus.stream().map(HostileCorpus.Entry::value).toList());
+    Map<String, HostileCorpus.Entry> hostileAt = new HashMap<>();
+    for (int i = 0; i < corpus.size(); i++) {
+      HostileCorpus.Entry entry = corpus.get(i);
+      if (entry.hostile()) {
+        hostileAt.put(landed.get(i).coordinates(), entry);
+      } else {
+        String text = new String(entry.value().orElseThrow(), java.nio.charset.StandardCharsets.UTF_8);
+        truth.record(new dev.lakehouse.localkafka.generator.GeneratedMessage(Optional.empty(), Optional.of(text),
+            MessageKind.VALID, dev.lakehouse.localkafka.generator.Malformation.NONE, entry.event()));
+      }
+    }
+    ingest(config);
+
+    SilverRunResult run = silver(config, defaultSuite()).run();
+
+    assertThat(run.rowsOut()).isEqualTo(truth.validUniqueEvents());
+    assertSilverEqualsTruth(config, truth);
+    TableLocations locations = new TableLocations(config.storage());
+    Map<String, List<Object>> reasonsAt = new HashMap<>();
+    for (Map<String, Object> row : KernelTableReader.local().readAll(locations.quarantine("events"))) {
+      assertThat(reasonsAt.put(row.get("partition") + "/" + row.get("offset"), (List<Object>) row.get("failed_expectations")))
+          .isNull();
+    }
+    hostileAt.forEach((coordinates, entry) ->
+        assertThat(reasonsAt.get(coordinates)).as(entry.name()).isNotNull().contains(entry.reason().orElseThrow()));
+    assertThat(reasonsAt).hasSize(hostileAt.size() + (int) truth.count(MessageKind.MALFORMED));
+    // bronze keeps every byte as it came, invalid UTF-8 and NUL included
+    Map<String, byte[]> bronzeBytes = new HashMap<>();
+    spark.read().format("delta").load(locations.bronze("clickstream"))
+        .selectExpr("CONCAT(partition, '/', offset)", "CAST(value AS BINARY)").collectAsList()
+        .forEach(row -> bronzeBytes.put(row.getString(0), (byte[]) row.get(1)));
+    for (int i = 0; i < corpus.size(); i++) {
+      assertThat(bronzeBytes.get(landed.get(i).coordinates())).as(corpus.get(i).name())
+          .isEqualTo(corpus.get(i).value().orElse(null));
+    }
   }
 
   @Test

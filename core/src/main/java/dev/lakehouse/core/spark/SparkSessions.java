@@ -40,6 +40,12 @@ public final class SparkSessions {
     conf.setIfMissing("spark.databricks.delta.write.utcTimestampPartitionValues", "false");
     // new tables record change data, so views can find the rows that changed since their last refresh
     conf.setIfMissing("spark.databricks.delta.properties.defaults.enableChangeDataFeed", "true");
+    // dates and times are written and read in the proleptic Gregorian calendar, as Spark holds
+    // them, so 0001-01-01 reads back as written (the default refuses or shifts dates before 1582)
+    for (String key : new String[] {"datetimeRebaseModeInWrite", "datetimeRebaseModeInRead",
+        "int96RebaseModeInWrite", "int96RebaseModeInRead"}) {
+      conf.setIfMissing("spark.sql.parquet." + key, "CORRECTED");
+    }
     s3aSettings(config.s3()).forEach(conf::setIfMissing);
     config.spark().settings().forEach(conf::set);
     return SparkSession.builder().config(conf).getOrCreate();
