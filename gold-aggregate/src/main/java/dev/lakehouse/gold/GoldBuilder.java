@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import dev.lakehouse.core.spark.TrustedSessions;
 import dev.lakehouse.core.LakehouseException;
 import dev.lakehouse.core.config.LakehouseConfig;
 import dev.lakehouse.core.partition.DateRange;
@@ -66,7 +67,7 @@ public final class GoldBuilder {
   private final RunLog runs;
 
   public GoldBuilder(SparkSession spark, LakehouseConfig config, List<GoldDefinition> definitions) {
-    this.session = requireNonNull(spark, "spark is null").newSession();
+    this.session = TrustedSessions.newSession(requireNonNull(spark, "spark is null"));
     this.locations = new TableLocations(config.storage());
     this.definitions = List.copyOf(definitions);
     this.silver = new SilverHistory(session, locations.silver("events"));

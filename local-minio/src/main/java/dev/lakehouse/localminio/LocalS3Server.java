@@ -88,10 +88,22 @@ public final class LocalS3Server {
     return process.stop(Duration.ofSeconds(15));
   }
 
+  private static void ownerOnly(Path file) throws IOException {
+    try {
+      Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException e) { // not a POSIX file system (Windows): its ACLs apply
+    }
+  }
+
   private Path writeConfiguration() {
     try {
       Path data = Files.createDirectories(stateDir.resolve("s3-data"));
       Path properties = stateDir.resolve("s3proxy.conf");
+      // it holds the S3 secret: readable by its owner only, set before the secret is written
+      if (!Files.exists(properties)) {
+        Files.createFile(properties);
+      }
+      ownerOnly(properties);
       Files.writeString(
           properties,
           String.join(

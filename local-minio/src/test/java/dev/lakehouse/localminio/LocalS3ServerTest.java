@@ -28,6 +28,9 @@ class LocalS3ServerTest {
         new LocalS3Server(stateDir, ProjectHome.resolve(LocalS3Server.JAR), Ports.freePort(), CREDENTIALS);
     try {
       assertThat(server.start(false, Duration.ofSeconds(60))).isTrue();
+      assertThat(java.nio.file.Files.getPosixFilePermissions(stateDir.resolve("s3proxy.conf")))
+          .as("the file with the S3 secret is its owner's only")
+          .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
       long pid = server.running().orElseThrow().pid();
       assertThat(server.start(false, Duration.ofSeconds(10))).isFalse();
       assertThat(server.running().orElseThrow().pid()).isEqualTo(pid);

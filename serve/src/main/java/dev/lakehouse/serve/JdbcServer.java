@@ -52,6 +52,11 @@ public final class JdbcServer implements AutoCloseable {
     configureHive(config, scratch);
     TableRegistry registry = new TableRegistry(spark, locations, scratch);
     List<TableRegistry.Exposed> exposed = registry.sync();
+    ReadOnlyGuard.install(spark, locations);
+    // statements run on the client's connection thread: an asynchronous statement's error reaches
+    // a Hive JDBC client with the server's whole stack trace as its message, a synchronous one
+    // as its one line. Set on the application's conf because each JDBC session starts from it.
+    spark.sparkContext().conf().set("spark.sql.hive.thriftServer.async", "false");
     HiveThriftServer2 server = HiveThriftServer2.startWithContext(spark.sqlContext());
     warmUp(spark, exposed);
     ScheduledExecutorService sync = Executors.newSingleThreadScheduledExecutor(runnable -> {

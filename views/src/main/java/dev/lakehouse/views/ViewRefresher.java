@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 
+import dev.lakehouse.core.spark.TrustedSessions;
 import dev.lakehouse.core.LakehouseException;
 import dev.lakehouse.core.config.LakehouseConfig;
 import dev.lakehouse.core.storage.TableLocations;
@@ -51,7 +52,7 @@ public final class ViewRefresher {
   private final ViewStatusLog status;
 
   public ViewRefresher(SparkSession spark, LakehouseConfig config, ExpectationSuite silverSuite) {
-    this.session = requireNonNull(spark, "spark is null").newSession();
+    this.session = TrustedSessions.newSession(requireNonNull(spark, "spark is null"));
     this.locations = new TableLocations(config.storage());
     this.sources = new ViewSources(session, config, silverSuite);
     this.status = new ViewStatusLog(session, locations);

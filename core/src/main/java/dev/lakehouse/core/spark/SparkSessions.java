@@ -48,7 +48,9 @@ public final class SparkSessions {
     }
     s3aSettings(config.s3()).forEach(conf::setIfMissing);
     config.spark().settings().forEach(conf::set);
-    return SparkSession.builder().config(conf).getOrCreate();
+    SparkSession session = SparkSession.builder().config(conf).getOrCreate();
+    TrustedSessions.markTrusted(session);
+    return session;
   }
 
   /** S3A settings as Spark keys; harmless when the root is local. */

@@ -13,7 +13,9 @@ import java.util.List;
  * A BI tool's view of the server, run in its own JVM with only the stock Hive JDBC driver on the
  * classpath (no Spark). Arguments: URL, user, password, then requests: {@code tables:SCHEMA},
  * {@code columns:SCHEMA}, or {@code query:SQL}. Prints tab-separated lines: {@code table},
- * {@code column}, {@code row} (request number first) and {@code refused} when the connection is.
+ * {@code column}, {@code row} (request number first), {@code error} (request number, the number
+ * of lines of the message, the message on one line) when a statement fails, and {@code refused}
+ * when the connection is.
  */
 public final class JdbcProbe {
 
@@ -44,18 +46,30 @@ public final class JdbcProbe {
             }
           }
         } else {
-          try (Statement statement = connection.createStatement();
-              ResultSet rows = statement.executeQuery(request.substring("query:".length()))) {
-            int width = rows.getMetaData().getColumnCount();
-            while (rows.next()) {
-              List<String> values = new ArrayList<>();
-              for (int column = 1; column <= width; column++) {
-                values.add(String.valueOf(rows.getObject(column)));
-              }
-              print("row", i, values.toArray(String[]::new));
+          try (Statement statement = connection.createStatement()) {
+            if (statement.execute(request.substring("query:".length()))) {
+              printRows(statement.getResultSet(), i);
+            } else {
+              print("ok", i);
             }
+          } catch (SQLException e) {
+            String message = String.valueOf(e.getMessage());
+            print("error", i, Long.toString(message.lines().count()), message.replace('\n', ' ').replace('\t', ' '));
           }
         }
+      }
+    }
+  }
+
+  private static void printRows(ResultSet rows, int request) throws SQLException {
+    try (rows) {
+      int width = rows.getMetaData().getColumnCount();
+      while (rows.next()) {
+        List<String> values = new ArrayList<>();
+        for (int column = 1; column <= width; column++) {
+          values.add(String.valueOf(rows.getObject(column)));
+        }
+        print("row", request, values.toArray(String[]::new));
       }
     }
   }

@@ -11,6 +11,7 @@ import dev.lakehouse.core.config.SourceConfig;
 import dev.lakehouse.core.config.StorageConfig;
 import dev.lakehouse.core.process.Ports;
 import dev.lakehouse.core.storage.TableLocations;
+import dev.lakehouse.core.testing.KernelTableReader;
 import dev.lakehouse.core.testing.TestSpark;
 import dev.lakehouse.gold.GoldBuilder;
 import dev.lakehouse.gold.GoldDefinitions;
@@ -118,10 +119,81 @@ class ServeIT {
           .contains(List.of("views", "live_kpis_copy")), Duration.ofSeconds(60), () -> false))
           .as("a new view shows up within the sync interval").isTrue();
 
+      assertAttacksAreRefusedAndReadsStillWork(url, config, expectedMetrics);
+
       List<String[]> refused = probe(url, USER, "wrong-password", "tables:gold");
       assertThat(refused).anySatisfy(line -> assertThat(line[0]).isEqualTo("refused"));
       assertThat(refused).noneSatisfy(line -> assertThat(line[0]).isEqualTo("table"));
     }
+  }
+
+  /**
+   * Issue 11's attacks by a logged-in BI user: each is refused with one line, nothing changes,
+   * and queries over gold and views (also with CTEs, joins, EXPLAIN, DESCRIBE) still work.
+   */
+  private void assertAttacksAreRefusedAndReadsStillWork(String url, LakehouseConfig config, List<List<String>> expectedMetrics)
+      throws IOException {
+    TableLocations locations = new TableLocations(config.storage());
+    String gold = locations.gold("daily_event_metrics");
+    String silver = locations.silver("events");
+    Path secret = Files.writeString(root.resolve("secret.conf"), "s3proxy.credential=do-not-show\n");
+    List<String> attacks = List.of(
+        "SELECT * FROM text.`" + secret + "`",
+        "SELECT * FROM text.`/etc/passwd`",
+        "SELECT * FROM binaryFile.`" + root + "`",
+        "SELECT * FROM json.`" + locations.system("runs") + "`",
+        "SELECT COUNT(*) FROM delta.`" + silver + "`",
+        "SELECT COUNT(*) FROM parquet.`" + silver + "`",
+        "SELECT * FROM gold.daily_event_metrics WHERE event_date IN (SELECT event_date FROM delta.`" + silver + "`)",
+        "WITH s AS (SELECT * FROM delta.`" + silver + "`) SELECT COUNT(*) FROM s",
+        "SELECT reflect('java.lang.System', 'getenv', 'HOME')",
+        "SELECT java_method('java.lang.System', 'getProperty', 'user.home')",
+        "SELECT events FROM gold.daily_event_metrics WHERE reflect('java.lang.Thread', 'sleep', 1) IS NULL",
+        "DELETE FROM delta.`" + gold + "` WHERE true",
+        "UPDATE delta.`" + gold + "` SET events = 0",
+        "INSERT INTO delta.`" + gold + "` SELECT * FROM gold.daily_event_metrics",
+        "MERGE INTO delta.`" + gold + "` t USING gold.daily_event_metrics s ON false WHEN NOT MATCHED THEN INSERT *",
+        "DROP VIEW gold.daily_event_metrics",
+        "CREATE TABLE gold.x (a INT) USING parquet LOCATION '" + root.resolve("x") + "'",
+        "CREATE TEMPORARY VIEW t AS SELECT * FROM delta.`" + silver + "`",
+        "CREATE FUNCTION f AS 'java.lang.String'",
+        "CACHE TABLE gold.daily_event_metrics",
+        "SET spark.sql.runSQLOnFiles=true",
+        "SET",
+        "SET -v",
+        "SET spark.hadoop.fs.s3a.secret.key",
+        "ADD JAR " + root.resolve("x.jar"),
+        "DESCRIBE delta.`" + silver + "`",
+        "SHOW COLUMNS IN delta.`" + silver + "`");
+    List<String> requests = new ArrayList<>();
+    attacks.forEach(attack -> requests.add("query:" + attack));
+    requests.add("query:SELECT event_date, event_type, events, unique_users, unique_sessions, revenue FROM gold.daily_event_metrics");
+    requests.add("query:SET spark.sql.session.timeZone=UTC");
+    requests.add("query:USE views");
+    requests.add("query:SHOW TABLES IN gold");
+    requests.add("query:DESCRIBE gold.user_daily");
+    requests.add("query:EXPLAIN SELECT * FROM gold.user_daily");
+    requests.add("query:WITH d AS (SELECT event_date, SUM(events) AS n FROM gold.daily_event_metrics GROUP BY 1)"
+        + " SELECT COUNT(*) FROM d JOIN views.daily_summary s ON d.event_date = s.event_date"
+        + " WHERE d.n = (SELECT MAX(n) FROM d)");
+    List<String[]> out = probe(url, USER, PASSWORD, requests.toArray(String[]::new));
+
+    for (int i = 0; i < attacks.size(); i++) {
+      int request = i + 3;
+      List<List<String>> errors = values(out, "error", request);
+      assertThat(errors).as("refused: %s", attacks.get(i)).hasSize(1);
+      assertThat(errors.get(0).get(0)).as("one line: %s", errors.get(0)).isEqualTo("1");
+      assertThat(errors.get(0).get(1)).as(attacks.get(i)).contains("not allowed: ");
+      assertThat(values(out, "row", request)).as("no data for %s", attacks.get(i)).isEmpty();
+    }
+    int first = attacks.size() + 3;
+    assertThat(values(out, "row", first)).as("gold unchanged").containsExactlyInAnyOrderElementsOf(expectedMetrics);
+    for (int request = first; request < first + 7; request++) {
+      assertThat(values(out, "error", request)).as("allowed request %s", requests.get(request - 3)).isEmpty();
+    }
+    assertThat(values(out, "row", first + 3)).extracting(row -> row.get(1)).contains("daily_event_metrics", "user_daily");
+    assertThat(values(out, "row", first + 6)).containsExactly(List.of("1"));
+    assertThat(KernelTableReader.local().readAll(gold)).hasSize(expectedMetrics.size());
   }
 
   /** SUM(events), SUM(purchases) of live_kpis computed from the truth, as the client prints them. */
