@@ -144,6 +144,9 @@ public final class GoldBuilder {
   /** Builds the plan's dates in order, telling {@code progress} after each date. */
   public GoldRunResult build(GoldPlan plan, String job, Consumer<DateBuild> progress) {
     long start = System.nanoTime();
+    // per-date builds are replaceWhere overwrites: redoing an interrupted one is all it needs
+    runs.abortLeftovers(job).forEach(leftover ->
+        LOG.warn("{} run {} ({}) was interrupted; marked aborted", job, leftover.runId(), leftover.scope()));
     if (plan.isEmpty()) {
       Instant now = Instant.now();
       runs.record(new RunRecord(job + "-" + now.toEpochMilli() + "-" + UUID.randomUUID().toString().substring(0, 8), job,
@@ -165,6 +168,7 @@ public final class GoldBuilder {
     String runId = job + "-" + date + "-" + started.toEpochMilli() + "-" + UUID.randomUUID().toString().substring(0, 8);
     String scope = "event_date " + date + " (" + plan.reason() + ")";
     long version = silver.currentVersion();
+    runs.start(RunRecord.running(runId, job, scope, started));
     session.sparkContext().setJobDescription(JOB + " " + date + " from silver version " + version);
     Dataset<Row> rows = session.read().format("delta").option("versionAsOf", version).load(silver.path())
         .where(col(GoldDefinition.PARTITION_COLUMN).equalTo(lit(Date.valueOf(date))))

@@ -25,7 +25,8 @@ public final class TestS3 {
     if (server == null) {
       server = start();
     }
-    return new S3Config(server.endpoint(), CREDENTIALS.accessKey(), CREDENTIALS.secretKey(), true, "us-east-1");
+    return new S3Config(server.endpoint(), CREDENTIALS.accessKey(), CREDENTIALS.secretKey(), true, "us-east-1",
+        2, java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(20));
   }
 
   private static LocalS3Server start() {

@@ -61,6 +61,8 @@ public final class SilverRefine {
   private final MetricsHistory history;
   /** Totals of the run in progress; foreachBatch adds to them on the driver. */
   private RunTotals totals = new RunTotals();
+  /** Scopes ("bronze batch N") of interrupted runs found at this run's start, with their run ids. */
+  private java.util.Map<String, String> interrupted = java.util.Map.of();
 
   public SilverRefine(SparkSession spark, LakehouseConfig config, ExpectationSuite suite) {
     this.spark = requireNonNull(spark, "spark is null");
@@ -84,6 +86,11 @@ public final class SilverRefine {
   public SilverRunResult run() {
     String bronze = requireBronze();
     totals = new RunTotals();
+    interrupted = new java.util.HashMap<>();
+    for (RunLog.Leftover leftover : runs.abortLeftovers(JOB)) {
+      interrupted.put(leftover.scope(), leftover.runId());
+      LOG.warn("silver run {} ({}) was interrupted; marked aborted, its batch is redone now", leftover.runId(), leftover.scope());
+    }
     long start = System.nanoTime();
     spark.sparkContext().setJobDescription("silver refine " + bronze + " -> " + silverTable());
     StreamingQuery query;
@@ -124,6 +131,9 @@ public final class SilverRefine {
     Instant started = Instant.now();
     String runId = "silver-rerun-" + started.toEpochMilli();
     String scope = "event_date " + range;
+    runs.abortLeftovers(JOB + "-rerun").forEach(leftover ->
+        LOG.warn("silver rerun {} ({}) was interrupted; marked aborted", leftover.runId(), leftover.scope()));
+    runs.start(RunRecord.running(runId, JOB + "-rerun", scope, started));
     spark.sparkContext().setJobDescription("silver rerun " + range);
     Dataset<Row> parsed = refiner.parse(spark.read().format("delta").load(bronze)).where(range.predicate("event_date")).cache();
     Dataset<Row> valid = null;
@@ -139,6 +149,7 @@ public final class SilverRefine {
       unique.write().format("delta").mode("overwrite").partitionBy("event_date")
           .option("replaceWhere", range.predicate("event_date"))
           .save(silverTable());
+      results.markPublished(List.of(runId + "-rows", runId + "-table"));
       runs.record(new RunRecord(runId, JOB + "-rerun", scope, started, Instant.now(), RunRecord.SUCCEEDED, in, out, 0, ""));
       LOG.info("silver rerun {}: {} events written from {} bronze rows of those dates", range, out, in);
       return new SilverRunResult(1, in, out, 0, validCount - out, Duration.ofNanos(System.nanoTime() - start));
@@ -186,6 +197,9 @@ public final class SilverRefine {
   private void refineBatch(Dataset<Row> bronzeBatch, Long batchId) {
     Instant started = Instant.now();
     String runId = "silver-" + started.toEpochMilli() + "-b" + batchId;
+    String scope = "bronze batch " + batchId;
+    Optional<String> interruptedRun = Optional.ofNullable(interrupted.get(scope));
+    runs.start(RunRecord.running(runId, JOB, scope, started));
     Dataset<Row> parsed = refiner.parse(bronzeBatch).cache();
     Dataset<Row> valid = null;
     Dataset<Row> unique = null;
@@ -195,17 +209,68 @@ public final class SilverRefine {
       valid = refined.valid().cache();
       long validCount = valid.count();
       unique = EventRefiner.firstArrivals(valid).select(columns(SilverSchema.EVENT_COLUMNS)).cache();
-      gate(unique, refined, runId, "bronze batch " + batchId, started, in);
-      long quarantinedCount = appendQuarantine(refined.quarantined(), batchId, runId);
+      gate(unique, refined, runId, scope, started, in);
+      Recovered recovered = interruptedRun.isPresent() ? recovered(interruptedRun.get(), unique) : Recovered.NONE;
+      long quarantinedCount = recovered.quarantined() > 0 ? 0 : appendQuarantine(refined.quarantined(), batchId, runId);
       long inserted = mergeIntoSilver(unique);
-      runs.record(new RunRecord(runId, JOB, "bronze batch " + batchId, started, Instant.now(), RunRecord.SUCCEEDED,
-          in, inserted, quarantinedCount, ""));
-      totals.add(in, inserted, quarantinedCount, validCount - inserted);
-      LOG.info("silver batch {}: {} bronze rows -> {} new events, {} quarantined, {} duplicates dropped",
-          batchId, in, inserted, quarantinedCount, validCount - inserted);
+      results.markPublished(List.of(runId + "-rows", runId + "-table"));
+      long duplicates = validCount - inserted - recovered.merged();
+      String note = interruptedRun.map(earlier -> String.format("recovered %s of interrupted run %s: %,d events already"
+          + " merged and %,d rows already quarantined by it", scope, earlier, recovered.merged(), recovered.quarantined()))
+          .orElse("");
+      runs.record(new RunRecord(runId, JOB, scope, started, Instant.now(), RunRecord.SUCCEEDED,
+          in, inserted, quarantinedCount, note));
+      totals.add(in, inserted, quarantinedCount, duplicates);
+      if (note.isEmpty()) {
+        LOG.info("silver batch {}: {} bronze rows -> {} new events, {} quarantined, {} duplicates dropped",
+            batchId, in, inserted, quarantinedCount, duplicates);
+      } else {
+        LOG.info("silver batch {}: {} bronze rows -> {} new events, {} quarantined, {} duplicates dropped; {}",
+            batchId, in, inserted, quarantinedCount, duplicates, note);
+      }
+    } catch (RuntimeException e) {
+      if (!(e instanceof QualityGateException)) { // the gate records its own failure
+        recordFailure(runId, scope, started, e);
+      }
+      throw e;
     } finally {
       release(parsed, valid, unique);
     }
+  }
+
+  /** Best effort: when storage is what failed, the record cannot be written either (the next run then aborts it). */
+  private void recordFailure(String runId, String scope, Instant started, RuntimeException failure) {
+    try {
+      runs.record(new RunRecord(runId, JOB, scope, started, Instant.now(), RunRecord.FAILED, 0, 0, 0,
+          String.valueOf(failure.getMessage()).lines().findFirst().orElse("")));
+    } catch (RuntimeException e) {
+      LOG.debug("could not record the failure of {}: {}", runId, e.toString());
+    }
+  }
+
+  /** What an interrupted run of the same batch had already written. */
+  private record Recovered(long merged, long quarantined) {
+    static final Recovered NONE = new Recovered(0, 0);
+  }
+
+  /**
+   * Counts what the interrupted run wrote: its quarantine rows (they carry its run id; the
+   * quarantine append is all or nothing, so then this run's is skipped) and the batch's events
+   * silver holds from this very bronze batch (same event id and bronze ingest time: an earlier
+   * batch's copy of an event has an earlier ingest time, so it is a true duplicate).
+   */
+  private Recovered recovered(String interruptedRunId, Dataset<Row> unique) {
+    long quarantined = DeltaTable.isDeltaTable(spark, quarantineTable())
+        ? spark.read().format("delta").load(quarantineTable()).where(col("run_id").equalTo(lit(interruptedRunId))).count()
+        : 0;
+    long merged = 0;
+    if (DeltaTable.isDeltaTable(spark, silverTable())) {
+      Dataset<Row> silver = spark.read().format("delta").load(silverTable()).select("event_id", "event_date", "ingested_at");
+      merged = unique.select("event_id", "event_date", "ingested_at")
+          .join(silver, scala.collection.JavaConverters.asScalaBuffer(List.of("event_id", "event_date", "ingested_at")).toSeq())
+          .count();
+    }
+    return new Recovered(merged, quarantined);
   }
 
   private static void release(Dataset<?>... cached) {

@@ -27,6 +27,9 @@ public final class EnvironmentOverrides {
     variables.put("LAKEHOUSE_S3_SECRET_KEY", "s3.secret-key");
     variables.put("LAKEHOUSE_S3_REGION", "s3.region");
     variables.put("LAKEHOUSE_S3_PATH_STYLE_ACCESS", "s3.path-style-access");
+    variables.put("LAKEHOUSE_S3_RETRY_LIMIT", "s3.retry-limit");
+    variables.put("LAKEHOUSE_S3_CONNECT_TIMEOUT", "s3.connect-timeout");
+    variables.put("LAKEHOUSE_S3_REQUEST_TIMEOUT", "s3.request-timeout");
     variables.put("LAKEHOUSE_SPARK_MASTER", "spark.master");
     variables.put("LAKEHOUSE_SPARK_SHUFFLE_PARTITIONS", "spark.shuffle-partitions");
     variables.put("LAKEHOUSE_SPARK_UI_ENABLED", "spark.ui-enabled");

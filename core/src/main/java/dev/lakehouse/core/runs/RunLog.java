@@ -2,10 +2,13 @@ package dev.lakehouse.core.runs;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lakehouse.core.storage.ConflictRetry;
 import dev.lakehouse.core.storage.KeyedInsert;
+import io.delta.tables.DeltaTable;
 import dev.lakehouse.core.storage.TableLocations;
 import java.sql.Timestamp;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -13,8 +16,10 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The {@code _system/runs} Delta table: every job run appends its record. Idempotent: a MERGE on
- * {@code run_id} inserts a run once, so a retried recording never duplicates it.
+ * The {@code _system/runs} Delta table: every job run writes a {@code running} row when it starts
+ * and replaces it with its outcome when it ends. Idempotent: both are MERGEs on {@code run_id}, so
+ * a retried recording never duplicates a run. A run killed in between leaves its {@code running}
+ * row, which the next run of the same job marks {@code aborted} ({@link #abortLeftovers}).
  */
 public final class RunLog {
 
@@ -45,11 +50,42 @@ public final class RunLog {
     return path;
   }
 
+  /** A run that starts: its {@code running} row. */
+  public void start(RunRecord running) {
+    KeyedInsert.insertNew(spark, path, SCHEMA, List.of(row(running)), "existing.run_id = incoming.run_id");
+  }
+
+  /** A run's outcome; it replaces the run's {@code running} row. */
   public void record(RunRecord run) {
-    Row row =
-        RowFactory.create(
-            run.runId(), run.job(), run.scope(), Timestamp.from(run.startedAt()), Timestamp.from(run.endedAt()),
-            run.status(), run.rowsIn(), run.rowsOut(), run.rowsQuarantined(), run.message());
-    KeyedInsert.insertNew(spark, path, SCHEMA, List.of(row), "existing.run_id = incoming.run_id");
+    KeyedInsert.upsert(spark, path, SCHEMA, List.of(row(run)), "existing.run_id = incoming.run_id");
+  }
+
+  /** A run of {@code job} that was interrupted: its id and scope. */
+  public record Leftover(String runId, String scope) {}
+
+  /**
+   * Marks every {@code running} row of {@code job} as {@code aborted} and returns them. Called by
+   * a run before it starts: one run of a job at a time, so a row still running is a dead one's.
+   */
+  public List<Leftover> abortLeftovers(String job) {
+    if (!DeltaTable.isDeltaTable(spark, path)) {
+      return List.of();
+    }
+    String condition = "job = '" + job.replace("'", "''") + "' AND status = '" + RunRecord.RUNNING + "'";
+    List<Leftover> leftovers = spark.read().format("delta").load(path).where(condition)
+        .select("run_id", "scope").collectAsList().stream()
+        .map(found -> new Leftover(found.getString(0), found.getString(1))).toList();
+    if (!leftovers.isEmpty()) {
+      ConflictRetry.onConflict("abort leftover runs in " + path, () -> DeltaTable.forPath(spark, path).updateExpr(condition,
+          Map.of("status", "'" + RunRecord.ABORTED + "'", "ended_at", "current_timestamp()",
+              "message", "'interrupted: the run stopped before it ended (killed or crashed); a later run redid its work'")));
+    }
+    return leftovers;
+  }
+
+  private static Row row(RunRecord run) {
+    return RowFactory.create(
+        run.runId(), run.job(), run.scope(), Timestamp.from(run.startedAt()), Timestamp.from(run.endedAt()),
+        run.status(), run.rowsIn(), run.rowsOut(), run.rowsQuarantined(), run.message());
   }
 }

@@ -55,17 +55,22 @@ public final class SparkSessions {
 
   /** S3A settings as Spark keys; harmless when the root is local. */
   public static Map<String, String> s3aSettings(S3Config s3) {
-    return Map.of(
-        "spark.hadoop.fs.s3a.impl", "org.apache.hadoop.fs.s3a.S3AFileSystem",
-        "spark.hadoop.fs.s3a.endpoint", s3.endpoint(),
-        "spark.hadoop.fs.s3a.access.key", s3.accessKey(),
-        "spark.hadoop.fs.s3a.secret.key", s3.secretKey(),
+    return Map.ofEntries(
+        Map.entry("spark.hadoop.fs.s3a.impl", "org.apache.hadoop.fs.s3a.S3AFileSystem"),
+        Map.entry("spark.hadoop.fs.s3a.endpoint", s3.endpoint()),
+        Map.entry("spark.hadoop.fs.s3a.access.key", s3.accessKey()),
+        Map.entry("spark.hadoop.fs.s3a.secret.key", s3.secretKey()),
         // Without path-style access a localhost endpoint made jobs hang for minutes.
-        "spark.hadoop.fs.s3a.path.style.access", Boolean.toString(s3.pathStyleAccess()),
-        "spark.hadoop.fs.s3a.connection.ssl.enabled", Boolean.toString(s3.sslEnabled()),
-        "spark.hadoop.fs.s3a.endpoint.region", s3.region(),
-        "spark.hadoop.fs.s3a.attempts.maximum", "3",
-        "spark.hadoop.fs.s3a.connection.establish.timeout", "5000",
-        "spark.hadoop.fs.s3a.connection.timeout", "20000");
+        Map.entry("spark.hadoop.fs.s3a.path.style.access", Boolean.toString(s3.pathStyleAccess())),
+        Map.entry("spark.hadoop.fs.s3a.connection.ssl.enabled", Boolean.toString(s3.sslEnabled())),
+        Map.entry("spark.hadoop.fs.s3a.endpoint.region", s3.region()),
+        // S3A retries on top of the SDK's own: the SDK tries once, S3A 1 + retry-limit times, so
+        // a stopped endpoint fails a command in seconds (S3A's defaults took minutes)
+        Map.entry("spark.hadoop.fs.s3a.attempts.maximum", "1"),
+        Map.entry("spark.hadoop.fs.s3a.retry.limit", Integer.toString(s3.retryLimit())),
+        Map.entry("spark.hadoop.fs.s3a.retry.interval", "500ms"),
+        Map.entry("spark.hadoop.fs.s3a.retry.throttle.limit", Integer.toString(Math.max(s3.retryLimit(), 3))),
+        Map.entry("spark.hadoop.fs.s3a.connection.establish.timeout", Long.toString(s3.connectTimeout().toMillis())),
+        Map.entry("spark.hadoop.fs.s3a.connection.timeout", Long.toString(s3.requestTimeout().toMillis())));
   }
 }

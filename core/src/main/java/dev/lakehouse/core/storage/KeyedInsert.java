@@ -30,4 +30,19 @@ public final class KeyedInsert {
           .execute();
     });
   }
+
+  /** Like {@link #insertNew}, but a row whose key is there replaces it (a run's final record replaces its start). */
+  public static void upsert(SparkSession spark, String path, StructType schema, List<Row> rows, String match) {
+    ConflictRetry.onConflict("upsert into " + path, () -> {
+      DeltaTable.createIfNotExists(spark).location(path).addColumns(schema).execute();
+      DeltaTable.forPath(spark, path)
+          .as("existing")
+          .merge(spark.createDataFrame(rows, schema).as("incoming"), match)
+          .whenMatched()
+          .updateAll()
+          .whenNotMatched()
+          .insertAll()
+          .execute();
+    });
+  }
 }

@@ -95,6 +95,9 @@ class ConfigLoaderTest {
             Map.entry("LAKEHOUSE_S3_SECRET_KEY", "s"),
             Map.entry("LAKEHOUSE_S3_REGION", "eu-west-1"),
             Map.entry("LAKEHOUSE_S3_PATH_STYLE_ACCESS", "false"),
+            Map.entry("LAKEHOUSE_S3_RETRY_LIMIT", "5"),
+            Map.entry("LAKEHOUSE_S3_CONNECT_TIMEOUT", "2s"),
+            Map.entry("LAKEHOUSE_S3_REQUEST_TIMEOUT", "45s"),
             Map.entry("LAKEHOUSE_SPARK_MASTER", "local[1]"),
             Map.entry("LAKEHOUSE_SPARK_SHUFFLE_PARTITIONS", "8"),
             Map.entry("LAKEHOUSE_SPARK_UI_ENABLED", "true"),
@@ -127,6 +130,9 @@ class ConfigLoaderTest {
     assertThat(config.s3().sslEnabled()).isTrue();
     assertThat(config.s3().region()).isEqualTo("eu-west-1");
     assertThat(config.s3().pathStyleAccess()).isFalse();
+    assertThat(config.s3().retryLimit()).isEqualTo(5);
+    assertThat(config.s3().connectTimeout()).isEqualTo(java.time.Duration.ofSeconds(2));
+    assertThat(config.s3().requestTimeout()).isEqualTo(java.time.Duration.ofSeconds(45));
     assertThat(config.spark().master()).isEqualTo("local[1]");
     assertThat(config.spark().shufflePartitions()).isEqualTo(8);
     assertThat(config.spark().uiEnabled()).isTrue();

@@ -39,10 +39,28 @@ class RunLogTest {
   }
 
   @Test
-  void statusIsEitherSucceededOrFailed() {
+  void aRunningRowIsReplacedByItsOutcomeAndALeftoverOneIsAbortedByTheNextRun() {
+    RunLog log = new RunLog(TestSpark.session(ConfigLoader.defaultsOnly().s3()), new TableLocations(new StorageConfig(root.toString())));
+    Instant start = Instant.parse("2026-11-20T10:00:00Z");
+    log.start(RunRecord.running("r-1", "silver", "bronze batch 0", start));
+    log.record(new RunRecord("r-1", "silver", "bronze batch 0", start, start.plusSeconds(5), RunRecord.SUCCEEDED, 10, 9, 1, ""));
+    log.start(RunRecord.running("r-2", "silver", "bronze batch 1", start.plusSeconds(10)));
+    log.start(RunRecord.running("g-1", "gold", "event_date 2026-11-20", start.plusSeconds(10)));
+
+    List<RunLog.Leftover> leftovers = log.abortLeftovers("silver");
+
+    assertThat(leftovers).containsExactly(new RunLog.Leftover("r-2", "bronze batch 1"));
+    Map<String, String> status = new java.util.HashMap<>();
+    KernelTableReader.local().readAll(log.path()).forEach(row -> status.put((String) row.get("run_id"), (String) row.get("status")));
+    assertThat(status).containsExactlyInAnyOrderEntriesOf(Map.of("r-1", "succeeded", "r-2", "aborted", "g-1", "running"));
+    assertThat(log.abortLeftovers("silver")).isEmpty();
+  }
+
+  @Test
+  void statusIsOneOfTheFour() {
     Instant now = Instant.now();
     assertThatThrownBy(() -> new RunRecord("r", "j", "s", now, now, "done", 0, 0, 0, ""))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("status must be succeeded or failed, cannot be: done");
+        .hasMessage("status must be running, succeeded, failed or aborted, cannot be: done");
   }
 }

@@ -4,7 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lakehouse.core.storage.ConflictRetry;
 import dev.lakehouse.core.storage.KeyedInsert;
+import io.delta.tables.DeltaTable;
 import dev.lakehouse.core.storage.TableLocations;
 import dev.lakehouse.quality.Validation;
 import java.io.IOException;
@@ -26,7 +28,10 @@ import org.apache.spark.sql.types.StructType;
  * {@code _system/quality_results/_json/<suite>/<run_id>.json} (the leading underscore keeps the
  * files out of the Delta table and out of VACUUM's reach) and as a row of the
  * {@code _system/quality_results} Delta table. Both are idempotent per (suite, run id): the file
- * is overwritten, the row inserted by a MERGE on that key.
+ * is overwritten, the row inserted by a MERGE on that key. A result is saved with
+ * {@code published = false} and set to true by {@link #markPublished} once the batch it judged is
+ * committed, so the results of a batch the gate stopped, or of a run killed before it published,
+ * say they were not published.
  */
 public final class QualityResultsStore {
 
@@ -44,7 +49,8 @@ public final class QualityResultsStore {
           .add("unsuccessful_expectations", DataTypes.IntegerType, false)
           .add("success_percent", DataTypes.DoubleType, false)
           .add("gate_failures", DataTypes.createArrayType(DataTypes.StringType, false), false)
-          .add("result_json", DataTypes.StringType, false);
+          .add("result_json", DataTypes.StringType, false)
+          .add("published", DataTypes.BooleanType, true);
 
   private final SparkSession spark;
   private final String table;
@@ -73,11 +79,27 @@ public final class QualityResultsStore {
             validation.success(), validation.gatePassed(),
             statistics.get("evaluated_expectations").asInt(), statistics.get("unsuccessful_expectations").asInt(),
             statistics.get("success_percent").asDouble(), validation.gateFailures().toArray(String[]::new),
-            result.toString());
+            result.toString(), false);
+    addPublishedColumnToOlderTable();
     KeyedInsert.insertNew(spark, table, SCHEMA, List.of(row),
         "existing.run_id = incoming.run_id AND existing.suite = incoming.suite");
     // after the table exists: Delta will not create a table in a folder that already has files
     writeJson(jsonPath(suite, runId), result);
+  }
+
+  /** The batch these validation runs judged is committed. */
+  public void markPublished(List<String> runIds) {
+    String ids = runIds.stream().map(id -> "'" + id.replace("'", "''") + "'").collect(java.util.stream.Collectors.joining(", "));
+    ConflictRetry.onConflict("mark published in " + table, () ->
+        DeltaTable.forPath(spark, table).updateExpr("run_id IN (" + ids + ")", java.util.Map.of("published", "true")));
+  }
+
+  /** Tables written before the column existed get it (older rows: null, unknown). */
+  private void addPublishedColumnToOlderTable() {
+    if (DeltaTable.isDeltaTable(spark, table)
+        && !java.util.Arrays.asList(spark.read().format("delta").load(table).columns()).contains("published")) {
+      spark.sql("ALTER TABLE delta.`" + table.replace("`", "``") + "` ADD COLUMNS (published BOOLEAN)");
+    }
   }
 
   private void writeJson(String path, JsonNode result) {

@@ -70,10 +70,11 @@ public final class LakehouseCli implements Runnable {
     commandLine.setExecutionExceptionHandler(
         (exception, command, parseResult) -> {
           PrintWriter err = command.getErr();
-          err.println("error: " + oneLine(exception));
+          String line = ErrorLine.of(exception, cli.loadedConfig());
+          err.println("error: " + line);
           if (cli.verbose) {
             exception.printStackTrace(err);
-          } else if (!(exception instanceof LakehouseException)) {
+          } else if (!(exception instanceof LakehouseException) && !ErrorLine.isOutageLine(line)) {
             err.println("(run with --verbose for the stack trace)");
           }
           err.flush();
@@ -82,15 +83,12 @@ public final class LakehouseCli implements Runnable {
     return commandLine.execute(args);
   }
 
-  private static String oneLine(Exception exception) {
-    if (exception instanceof LakehouseException) {
-      return exception.getMessage();
+  /** The configuration, if it could be loaded (a bad config file is itself the error). */
+  private Optional<LakehouseConfig> loadedConfig() {
+    try {
+      return Optional.of(config());
+    } catch (RuntimeException e) {
+      return Optional.empty();
     }
-    Throwable root = exception;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    return exception.getClass().getSimpleName() + ": " + exception.getMessage()
-        + (root != exception ? " (caused by " + root.getClass().getSimpleName() + ": " + root.getMessage() + ")" : "");
   }
 }

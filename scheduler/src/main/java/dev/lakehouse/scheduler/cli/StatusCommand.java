@@ -108,6 +108,8 @@ final class StatusCommand implements Callable<Integer> {
       state = "STALE (nothing yet)";
     } else if (status.equals("failed")) {
       state = "FAILED (last run failed)";
+    } else if (status.equals("aborted")) {
+      state = "ABORTED (last run was interrupted)";
     } else if (allowance != null && Duration.between(ended, now).compareTo(allowance) > 0) {
       state = "STALE (older than its allowance)";
     } else {
