@@ -25,6 +25,13 @@ public final class TestKafka {
     return broker.bootstrapServers();
   }
 
+  /** Stops the broker (a clean stop, as an operator's restart) and starts it again on the same ports and data. */
+  public static synchronized void restart() {
+    bootstrapServers();
+    broker.stop();
+    broker.start(false, Duration.ofSeconds(90));
+  }
+
   private static LocalKafkaBroker start() {
     try {
       Path stateDir = Files.createTempDirectory("lakehouse-test-kafka");

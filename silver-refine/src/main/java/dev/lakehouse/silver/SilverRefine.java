@@ -198,7 +198,11 @@ public final class SilverRefine {
     Instant started = Instant.now();
     String runId = "silver-" + started.toEpochMilli() + "-b" + batchId;
     String scope = "bronze batch " + batchId;
-    Optional<String> interruptedRun = Optional.ofNullable(interrupted.get(scope));
+    // a batch an earlier run worked on: one that succeeded but was killed before the stream
+    // recorded the batch as done (the batch is replayed; that run's record counts its events), or
+    // one that was killed mid-way (its row is "aborted" now)
+    Optional<String> publishedBy = runs.succeededRunOf(JOB, scope);
+    Optional<String> interruptedRun = publishedBy.isPresent() ? publishedBy : Optional.ofNullable(interrupted.get(scope));
     runs.start(RunRecord.running(runId, JOB, scope, started));
     Dataset<Row> parsed = refiner.parse(bronzeBatch).cache();
     Dataset<Row> valid = null;
@@ -215,8 +219,10 @@ public final class SilverRefine {
       long inserted = mergeIntoSilver(unique);
       results.markPublished(List.of(runId + "-rows", runId + "-table"));
       long duplicates = validCount - inserted - recovered.merged();
-      String note = interruptedRun.map(earlier -> String.format("recovered %s of interrupted run %s: %,d events already"
-          + " merged and %,d rows already quarantined by it", scope, earlier, recovered.merged(), recovered.quarantined()))
+      String note = publishedBy.map(earlier -> String.format("replayed %s, published by run %s already: %,d of its events"
+              + " and %,d quarantined rows are that run's", scope, earlier, recovered.merged(), recovered.quarantined()))
+          .or(() -> interruptedRun.map(earlier -> String.format("recovered %s of interrupted run %s: %,d events already"
+              + " merged and %,d rows already quarantined by it", scope, earlier, recovered.merged(), recovered.quarantined())))
           .orElse("");
       runs.record(new RunRecord(runId, JOB, scope, started, Instant.now(), RunRecord.SUCCEEDED,
           in, inserted, quarantinedCount, note));

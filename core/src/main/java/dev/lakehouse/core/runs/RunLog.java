@@ -83,6 +83,19 @@ public final class RunLog {
     return leftovers;
   }
 
+  /** The id of a succeeded run of {@code job} for exactly {@code scope}, if there is one. */
+  public java.util.Optional<String> succeededRunOf(String job, String scope) {
+    if (!DeltaTable.isDeltaTable(spark, path)) {
+      return java.util.Optional.empty();
+    }
+    List<Row> found = spark.read().format("delta").load(path)
+        .where(org.apache.spark.sql.functions.col("job").equalTo(job)
+            .and(org.apache.spark.sql.functions.col("scope").equalTo(scope))
+            .and(org.apache.spark.sql.functions.col("status").equalTo(RunRecord.SUCCEEDED)))
+        .select("run_id").limit(1).collectAsList();
+    return found.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(found.get(0).getString(0));
+  }
+
   private static Row row(RunRecord run) {
     return RowFactory.create(
         run.runId(), run.job(), run.scope(), Timestamp.from(run.startedAt()), Timestamp.from(run.endedAt()),

@@ -1,6 +1,7 @@
 package dev.lakehouse.scheduler.cli;
 
 import dev.lakehouse.bronze.BronzeIngest;
+import dev.lakehouse.bronze.OutageWatch;
 import dev.lakehouse.bronze.IngestResult;
 import dev.lakehouse.core.config.Durations;
 import dev.lakehouse.core.config.LakehouseConfig;
@@ -53,10 +54,12 @@ final class IngestCommand implements Callable<Integer> {
       return 0;
     }
     List<StreamingQuery> queries = new ArrayList<>();
+    OutageWatch watch = OutageWatch.start(spark, config);
     ShutdownHookManager.get()
         .addShutdownHook(
             () -> {
               LOG.info("stopping {} bronze queries", queries.size());
+              watch.close();
               queries.forEach(IngestCommand::stopQuietly);
             },
             STOP_QUERIES_PRIORITY);

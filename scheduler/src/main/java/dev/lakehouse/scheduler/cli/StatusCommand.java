@@ -3,6 +3,7 @@ package dev.lakehouse.scheduler.cli;
 import static org.apache.spark.sql.functions.col;
 
 import dev.lakehouse.core.config.Durations;
+import dev.lakehouse.bronze.OutageWatch;
 import dev.lakehouse.core.config.LakehouseConfig;
 import dev.lakehouse.core.runs.RunLog;
 import dev.lakehouse.core.spark.SparkSessions;
@@ -32,7 +33,8 @@ import picocli.CommandLine.ParentCommand;
     description = {
       "Freshness of every layer and view, their last runs, and the last quality result.",
       "A layer or view is stale when its last success is older than twice its schedule plus a minute",
-      "(a cron schedule: 26 hours). Exit code 3 when something is stale or its last run failed."
+      "(a cron schedule: 26 hours). Exit code 3 when something is stale or its last run failed,",
+      "or when the Kafka broker or the storage does not answer."
     })
 final class StatusCommand implements Callable<Integer> {
 
@@ -53,6 +55,16 @@ final class StatusCommand implements Callable<Integer> {
     PrintStream out = System.out;
     Instant now = Instant.now();
     out.printf("%-8s %-16s %-24s %-10s %-9s %-10s %s%n", "layer", "name", "last", "status", "age", "allowance", "state");
+    boolean storageAnswers = true;
+    for (OutageWatch.Probe probe : OutageWatch.probeNow(spark, config)) {
+      out.printf("%-8s %-16s %-24s %-10s %-9s %-10s %s%n", "service", probe.what(), probe.endpoint(), "-", "-", "-",
+          probe.answers() ? "ok (answers)" : "DOWN (" + probe.problem().orElseThrow() + ")");
+      healthy &= probe.answers();
+      storageAnswers &= !probe.what().equals("storage") || probe.answers();
+    }
+    if (!storageAnswers) {
+      return STALE_EXIT; // every line below reads the storage
+    }
 
     String bronze = locations.bronze(config.kafka().source("clickstream").name());
     if (DeltaTable.isDeltaTable(spark, bronze)) {

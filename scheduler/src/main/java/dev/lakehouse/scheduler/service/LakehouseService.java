@@ -1,6 +1,7 @@
 package dev.lakehouse.scheduler.service;
 
 import dev.lakehouse.bronze.BronzeIngest;
+import dev.lakehouse.bronze.OutageWatch;
 import dev.lakehouse.core.LakehouseException;
 import dev.lakehouse.core.config.LakehouseConfig;
 import dev.lakehouse.core.config.SourceConfig;
@@ -36,6 +37,7 @@ public final class LakehouseService {
   private final List<ViewDefinition> views;
   private final List<StreamingQuery> queries = new ArrayList<>();
   private Scheduler scheduler;
+  private OutageWatch watch;
 
   public LakehouseService(SparkSession spark, LakehouseConfig config, ExpectationSuite suite, List<ViewDefinition> views) {
     this.spark = spark;
@@ -46,6 +48,7 @@ public final class LakehouseService {
 
   /** Starts the streams and the schedules; returns at once. */
   public synchronized void start() {
+    watch = OutageWatch.start(spark, config);
     BronzeIngest ingest = new BronzeIngest(spark, config);
     for (SourceConfig source : config.kafka().sources()) {
       queries.add(ingest.startContinuous(source));
@@ -96,6 +99,10 @@ public final class LakehouseService {
       scheduler = null;
     }
     stopStreams();
+    if (watch != null) {
+      watch.close();
+      watch = null;
+    }
   }
 
   private void stopStreams() {
