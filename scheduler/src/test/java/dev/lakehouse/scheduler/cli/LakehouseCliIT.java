@@ -2,7 +2,6 @@ package dev.lakehouse.scheduler.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lakehouse.core.ProjectHome;
 import dev.lakehouse.core.config.StorageConfig;
 import dev.lakehouse.core.storage.TableLocations;
 import dev.lakehouse.core.process.Ports;
@@ -321,21 +320,7 @@ class LakehouseCliIT {
 
   /** Runs the CLI's main class in a new JVM with this test's classpath and the launcher's flags. */
   private static Process lakehouse(Map<String, String> environment, Path log, String... args) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx2g");
-    command.addAll(List.of(System.getProperty("lakehouse.test.java17.flags", "").split("\\s+")));
-    command.add("-D" + ProjectHome.PROPERTY + "=" + ProjectHome.get());
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(LakehouseCli.class.getName());
-    command.addAll(List.of(args));
-    command.removeIf(String::isBlank);
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-    builder.environment().putAll(environment);
-    builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    builder.environment().remove("LAKEHOUSE_CONFIG");
-    return builder.start();
+    return dev.lakehouse.scheduler.faults.CliProcess.start(environment, log, args);
   }
 
   private static String read(Path log) {
