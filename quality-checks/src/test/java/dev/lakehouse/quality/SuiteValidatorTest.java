@@ -109,8 +109,8 @@ class SuiteValidatorTest {
         spark, new dev.lakehouse.core.storage.TableLocations(new dev.lakehouse.core.config.StorageConfig(root.toString())));
     Validation validation = new SuiteValidator().validate(batch, suite(tableRules(100)), "run 9");
 
-    store.save(validation);
-    store.save(validation);
+    store.save(validation, true);
+    store.save(validation, true);
 
     java.nio.file.Path json = java.nio.file.Path.of(java.net.URI.create(store.jsonPath("test_suite", "run 9").replace("file:", "file://")));
     assertThat(json.getFileName().toString()).isEqualTo("run_9.json");

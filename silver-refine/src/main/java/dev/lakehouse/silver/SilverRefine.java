@@ -63,6 +63,8 @@ public final class SilverRefine {
   private RunTotals totals = new RunTotals();
   /** Scopes ("bronze batch N") of interrupted runs found at this run's start, with their run ids. */
   private java.util.Map<String, String> interrupted = java.util.Map.of();
+  /** A restarted stream replays at most its first batch: only that one can have been published already. */
+  private boolean firstBatchOfRun;
 
   public SilverRefine(SparkSession spark, LakehouseConfig config, ExpectationSuite suite) {
     this.spark = requireNonNull(spark, "spark is null");
@@ -87,6 +89,7 @@ public final class SilverRefine {
     String bronze = requireBronze();
     totals = new RunTotals();
     interrupted = new java.util.HashMap<>();
+    firstBatchOfRun = true;
     for (RunLog.Leftover leftover : runs.abortLeftovers(JOB)) {
       interrupted.put(leftover.scope(), leftover.runId());
       LOG.warn("silver run {} ({}) was interrupted; marked aborted, its batch is redone now", leftover.runId(), leftover.scope());
@@ -145,11 +148,11 @@ public final class SilverRefine {
       long validCount = valid.count();
       unique = EventRefiner.firstArrivals(valid).select(columns(SilverSchema.EVENT_COLUMNS)).cache();
       long out = unique.count();
-      gate(unique, refined, runId, scope, started, in);
+      Validation table = gate(unique, refined, runId, scope, started, in);
       unique.write().format("delta").mode("overwrite").partitionBy("event_date")
           .option("replaceWhere", range.predicate("event_date"))
           .save(silverTable());
-      results.markPublished(List.of(runId + "-rows", runId + "-table"));
+      keepPublished(refined, table);
       runs.record(new RunRecord(runId, JOB + "-rerun", scope, started, Instant.now(), RunRecord.SUCCEEDED, in, out, 0, ""));
       LOG.info("silver rerun {}: {} events written from {} bronze rows of those dates", range, out, in);
       return new SilverRunResult(1, in, out, 0, validCount - out, Duration.ofNanos(System.nanoTime() - start));
@@ -180,18 +183,28 @@ public final class SilverRefine {
     return bronze;
   }
 
-  /** Validates what would be published, keeps both results, and stops on a failed gate. */
-  private void gate(Dataset<Row> unique, EventRefiner.Refined refined, String runId, String scope, Instant started, long in) {
+  /**
+   * Validates what would be published and stops on a failed gate, keeping both results marked
+   * unpublished. A passed gate's results are kept by {@link #keepPublished} once the batch is
+   * committed, so a run killed before it published leaves no result that looks published.
+   */
+  private Validation gate(Dataset<Row> unique, EventRefiner.Refined refined, String runId, String scope, Instant started, long in) {
     Validation table = new SuiteValidator().validate(unique, tableSuite, runId + "-table", Optional.of(history));
-    results.save(refined.validation());
-    results.save(table);
     if (!table.gatePassed()) {
+      results.save(refined.validation(), false);
+      results.save(table, false);
       String message = "silver (" + scope + ") failed the quality gate (" + String.join(", ", table.gateFailures())
           + "); nothing was published and bronze is untouched, so the next run retries it. Result: "
           + results.jsonPath(tableSuite.name(), runId + "-table");
       runs.record(new RunRecord(runId, JOB, scope, started, Instant.now(), RunRecord.FAILED, in, 0, 0, message));
       throw new QualityGateException(message);
     }
+    return table;
+  }
+
+  private void keepPublished(EventRefiner.Refined refined, Validation table) {
+    results.save(refined.validation(), true);
+    results.save(table, true);
   }
 
   private void refineBatch(Dataset<Row> bronzeBatch, Long batchId) {
@@ -201,7 +214,8 @@ public final class SilverRefine {
     // a batch an earlier run worked on: one that succeeded but was killed before the stream
     // recorded the batch as done (the batch is replayed; that run's record counts its events), or
     // one that was killed mid-way (its row is "aborted" now)
-    Optional<String> publishedBy = runs.succeededRunOf(JOB, scope);
+    Optional<String> publishedBy = firstBatchOfRun ? runs.succeededRunOf(JOB, scope) : Optional.empty();
+    firstBatchOfRun = false;
     Optional<String> interruptedRun = publishedBy.isPresent() ? publishedBy : Optional.ofNullable(interrupted.get(scope));
     runs.start(RunRecord.running(runId, JOB, scope, started));
     Dataset<Row> parsed = refiner.parse(bronzeBatch).cache();
@@ -213,11 +227,11 @@ public final class SilverRefine {
       valid = refined.valid().cache();
       long validCount = valid.count();
       unique = EventRefiner.firstArrivals(valid).select(columns(SilverSchema.EVENT_COLUMNS)).cache();
-      gate(unique, refined, runId, scope, started, in);
-      Recovered recovered = interruptedRun.isPresent() ? recovered(interruptedRun.get(), unique) : Recovered.NONE;
+      Validation table = gate(unique, refined, runId, scope, started, in);
+      Recovered recovered = interruptedRun.isPresent() ? recovered(batchId, unique) : Recovered.NONE;
       long quarantinedCount = recovered.quarantined() > 0 ? 0 : appendQuarantine(refined.quarantined(), batchId, runId);
       long inserted = mergeIntoSilver(unique);
-      results.markPublished(List.of(runId + "-rows", runId + "-table"));
+      keepPublished(refined, table);
       long duplicates = validCount - inserted - recovered.merged();
       String note = publishedBy.map(earlier -> String.format("replayed %s, published by run %s already: %,d of its events"
               + " and %,d quarantined rows are that run's", scope, earlier, recovered.merged(), recovered.quarantined()))
@@ -260,14 +274,16 @@ public final class SilverRefine {
   }
 
   /**
-   * Counts what the interrupted run wrote: its quarantine rows (they carry its run id; the
-   * quarantine append is all or nothing, so then this run's is skipped) and the batch's events
-   * silver holds from this very bronze batch (same event id and bronze ingest time: an earlier
-   * batch's copy of an event has an earlier ingest time, so it is a true duplicate).
+   * Counts what earlier runs of this batch wrote: its quarantine rows (their run ids end in
+   * {@code -b<batch id>}, unique per checkpoint; the quarantine append is all or nothing, so then
+   * this run's is skipped) and the batch's events silver holds from this very bronze batch (same
+   * event id and bronze ingest time: an earlier batch's copy of an event has an earlier ingest
+   * time, so it is a true duplicate).
    */
-  private Recovered recovered(String interruptedRunId, Dataset<Row> unique) {
+  private Recovered recovered(long batchId, Dataset<Row> unique) {
     long quarantined = DeltaTable.isDeltaTable(spark, quarantineTable())
-        ? spark.read().format("delta").load(quarantineTable()).where(col("run_id").equalTo(lit(interruptedRunId))).count()
+        ? spark.read().format("delta").load(quarantineTable())
+            .where(col("run_id").startsWith("silver-").and(col("run_id").endsWith("-b" + batchId))).count()
         : 0;
     long merged = 0;
     if (DeltaTable.isDeltaTable(spark, silverTable())) {

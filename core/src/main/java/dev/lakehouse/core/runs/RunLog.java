@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.lakehouse.core.storage.ConflictRetry;
 import dev.lakehouse.core.storage.KeyedInsert;
+import dev.lakehouse.core.storage.LogAppend;
 import io.delta.tables.DeltaTable;
 import dev.lakehouse.core.storage.TableLocations;
 import java.sql.Timestamp;
@@ -50,9 +51,13 @@ public final class RunLog {
     return path;
   }
 
-  /** A run that starts: its {@code running} row. */
+  /**
+   * A run that starts: its {@code running} row, a blind append (cheaper than a MERGE, and it
+   * never conflicts). Run ids are unique per start; should a retried append leave the row twice,
+   * the outcome's MERGE replaces both.
+   */
   public void start(RunRecord running) {
-    KeyedInsert.insertNew(spark, path, SCHEMA, List.of(row(running)), "existing.run_id = incoming.run_id");
+    LogAppend.append(spark, path, SCHEMA, List.of(row(running)));
   }
 
   /** A run's outcome; it replaces the run's {@code running} row. */

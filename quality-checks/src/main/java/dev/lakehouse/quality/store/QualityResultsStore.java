@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lakehouse.core.storage.ConflictRetry;
 import dev.lakehouse.core.storage.KeyedInsert;
 import io.delta.tables.DeltaTable;
 import dev.lakehouse.core.storage.TableLocations;
@@ -28,10 +27,9 @@ import org.apache.spark.sql.types.StructType;
  * {@code _system/quality_results/_json/<suite>/<run_id>.json} (the leading underscore keeps the
  * files out of the Delta table and out of VACUUM's reach) and as a row of the
  * {@code _system/quality_results} Delta table. Both are idempotent per (suite, run id): the file
- * is overwritten, the row inserted by a MERGE on that key. A result is saved with
- * {@code published = false} and set to true by {@link #markPublished} once the batch it judged is
- * committed, so the results of a batch the gate stopped, or of a run killed before it published,
- * say they were not published.
+ * is overwritten, the row inserted by a MERGE on that key. {@code published} says whether the
+ * batch it judged was published: false for a batch the gate stopped; a publishing job saves its
+ * results after its commit, so a run killed before publishing leaves none.
  */
 public final class QualityResultsStore {
 
@@ -68,7 +66,7 @@ public final class QualityResultsStore {
     return table + "/_json/" + suite + "/" + runId.replaceAll("[^A-Za-z0-9._-]", "_") + ".json";
   }
 
-  public void save(Validation validation) {
+  public void save(Validation validation, boolean published) {
     JsonNode result = validation.result();
     String suite = result.at("/meta/expectation_suite_name").asText();
     String runId = result.at("/meta/run_id/run_name").asText();
@@ -79,19 +77,12 @@ public final class QualityResultsStore {
             validation.success(), validation.gatePassed(),
             statistics.get("evaluated_expectations").asInt(), statistics.get("unsuccessful_expectations").asInt(),
             statistics.get("success_percent").asDouble(), validation.gateFailures().toArray(String[]::new),
-            result.toString(), false);
+            result.toString(), published);
     addPublishedColumnToOlderTable();
     KeyedInsert.insertNew(spark, table, SCHEMA, List.of(row),
         "existing.run_id = incoming.run_id AND existing.suite = incoming.suite");
     // after the table exists: Delta will not create a table in a folder that already has files
     writeJson(jsonPath(suite, runId), result);
-  }
-
-  /** The batch these validation runs judged is committed. */
-  public void markPublished(List<String> runIds) {
-    String ids = runIds.stream().map(id -> "'" + id.replace("'", "''") + "'").collect(java.util.stream.Collectors.joining(", "));
-    ConflictRetry.onConflict("mark published in " + table, () ->
-        DeltaTable.forPath(spark, table).updateExpr("run_id IN (" + ids + ")", java.util.Map.of("published", "true")));
   }
 
   /** Tables written before the column existed get it (older rows: null, unknown). */
