@@ -295,13 +295,7 @@ class LakehouseCliIT {
   }
 
   private Map<String, String> environment(String topic) {
-    return Map.of(
-        "LAKEHOUSE_STORAGE_ROOT", folder.resolve("lake").toString(),
-        "LAKEHOUSE_KAFKA_BOOTSTRAP", TestKafka.bootstrapServers(),
-        "LAKEHOUSE_CLICKSTREAM_TOPIC", topic,
-        "LAKEHOUSE_INGEST_TRIGGER_INTERVAL", "500ms",
-        "LAKEHOUSE_INGEST_MAX_OFFSETS_PER_TRIGGER", "300",
-        "LAKEHOUSE_LOCAL_STATE_DIR", folder.resolve("state").toString());
+    return dev.lakehouse.scheduler.faults.CliProcess.environment(folder, topic);
   }
 
   private static long committedRows(String table) {
