@@ -19,8 +19,10 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * {@code _system/gold_builds}: for each gold table and event date, the silver version its
- * partition was built from, and the gold commit that wrote it.
+ * {@code _system/gold_builds}: for each gold table and event date, the version of each silver
+ * table its partition was built from (one row per silver table read), and the gold commit that
+ * wrote it. Rows written before gold read several tables have no {@code silver_table}: theirs
+ * was {@code events}.
  *
  * <p>Append-only; for each table and date the row with the newest gold commit counts, so when
  * two runs build the same date at once the record describes the data that landed last, whatever
@@ -39,10 +41,14 @@ final class GoldBuildLog {
           .add("silver_version", DataTypes.LongType, false)
           .add("gold_version", DataTypes.LongType, false)
           .add("run_id", DataTypes.StringType, false)
-          .add("built_at", DataTypes.TimestampType, false);
+          .add("built_at", DataTypes.TimestampType, false)
+          .add("silver_table", DataTypes.StringType, true);
 
-  /** One gold partition written from one silver version. */
-  record Build(String table, LocalDate date, long silverVersion, long goldVersion, String runId, Instant builtAt) {}
+  /** One gold partition written from one version of each silver table it reads. */
+  record Build(String table, LocalDate date, Map<String, Long> silverVersions, long goldVersion, String runId, Instant builtAt) {}
+
+  /** A build's gold commit and the silver versions it read. */
+  private record Built(long goldVersion, Map<String, Long> silverVersions) {}
 
   private final SparkSession spark;
   private final String path;
@@ -52,28 +58,39 @@ final class GoldBuildLog {
     this.path = locations.system(TABLE);
   }
 
-  /** Table → event date → silver version its current gold partition was built from. */
-  Map<String, Map<LocalDate, Long>> silverVersions() {
-    Map<String, Map<LocalDate, long[]>> newest = new HashMap<>();
+  /** Gold table → event date → silver table → version its current gold partition was built from. */
+  Map<String, Map<LocalDate, Map<String, Long>>> silverVersions() {
     if (!DeltaTable.isDeltaTable(spark, path)) {
       return Map.of();
     }
-    for (Row row : spark.read().format("delta").load(path)
-        .select("gold_table", "event_date", "gold_version", "silver_version").collectAsList()) {
-      long[] build = {row.getLong(2), row.getLong(3)};
-      newest.computeIfAbsent(row.getString(0), table -> new HashMap<>())
-          .merge(row.getDate(1).toLocalDate(), build, (a, b) -> a[0] >= b[0] ? a : b);
+    Map<String, Map<LocalDate, Built>> newest = new HashMap<>();
+    org.apache.spark.sql.Dataset<Row> log = spark.read().format("delta").load(path);
+    boolean hasTable = java.util.Arrays.asList(log.columns()).contains("silver_table");
+    for (Row row : log.selectExpr("gold_table", "event_date", "gold_version", "silver_version",
+        hasTable ? "coalesce(silver_table, 'events')" : "'events'").collectAsList()) {
+      long goldVersion = row.getLong(2);
+      Map<LocalDate, Built> dates = newest.computeIfAbsent(row.getString(0), table -> new HashMap<>());
+      LocalDate date = row.getDate(1).toLocalDate();
+      Built current = dates.get(date);
+      if (current == null || current.goldVersion() < goldVersion) {
+        current = new Built(goldVersion, new HashMap<>());
+        dates.put(date, current);
+      }
+      if (current.goldVersion() == goldVersion) {
+        current.silverVersions().put(row.getString(4), row.getLong(3));
+      }
     }
-    Map<String, Map<LocalDate, Long>> built = new HashMap<>();
+    Map<String, Map<LocalDate, Map<String, Long>>> built = new HashMap<>();
     newest.forEach((table, dates) -> dates.forEach((date, build) ->
-        built.computeIfAbsent(table, t -> new HashMap<>()).put(date, build[1])));
+        built.computeIfAbsent(table, t -> new HashMap<>()).put(date, build.silverVersions())));
     return built;
   }
 
   void record(List<Build> builds) {
     List<Row> rows = builds.stream()
-        .map(build -> RowFactory.create(build.table(), Date.valueOf(build.date()), build.silverVersion(),
-            build.goldVersion(), build.runId(), Timestamp.from(build.builtAt())))
+        .flatMap(build -> build.silverVersions().entrySet().stream().map(read -> RowFactory.create(build.table(),
+            Date.valueOf(build.date()), read.getValue(), build.goldVersion(), build.runId(), Timestamp.from(build.builtAt()),
+            read.getKey())))
         .toList();
     LogAppend.append(spark, path, SCHEMA, rows);
   }

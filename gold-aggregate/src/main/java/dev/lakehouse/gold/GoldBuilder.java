@@ -42,10 +42,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds gold tables from silver.events, one event date at a time: each definition's query runs
- * over that date's silver rows (read at one pinned silver version) and replaces the date's
+ * Builds gold tables from the append silver tables, one event date at a time: each definition's
+ * query runs over that date's rows of the silver tables it reads (each read at one pinned
+ * version; which tables a query reads comes from its parsed plan) and replaces the date's
  * partition in one commit (replaceWhere), so a rebuild is idempotent and readers see the old or
- * the new partition, never a mix. Other dates' files are not touched.
+ * the new partition, never a mix. Other dates' files are not touched. A date is rebuilt when any
+ * silver table its query reads changed on that date after the build.
  *
  * <p>Concurrent builds of the same date (a rerun while the daily job runs) are safe: Delta
  * refuses the commit that lost the race and it is retried; {@link GoldBuildLog} keeps the record
@@ -62,17 +64,58 @@ public final class GoldBuilder {
   private final SparkSession session;
   private final TableLocations locations;
   private final List<GoldDefinition> definitions;
-  private final SilverHistory silver;
+  /** Silver table → its history; only the tables some definition reads. */
+  private final Map<String, SilverHistory> silver = new TreeMap<>();
+  /** Gold table → the silver tables its query reads. */
+  private final Map<String, List<SilverInput>> reads = new LinkedHashMap<>();
   private final GoldBuildLog builds;
   private final RunLog runs;
 
+  /** Over the built-in {@code events} table (tests and tools). */
   public GoldBuilder(SparkSession spark, LakehouseConfig config, List<GoldDefinition> definitions) {
+    this(spark, new TableLocations(config.storage()), definitions,
+        List.of(new SilverInput("events", new TableLocations(config.storage()).silver("events"), null)));
+  }
+
+  /** @param inputs the append silver tables gold queries may read */
+  public GoldBuilder(SparkSession spark, TableLocations locations, List<GoldDefinition> definitions, List<SilverInput> inputs) {
     this.session = TrustedSessions.newSession(requireNonNull(spark, "spark is null"));
-    this.locations = new TableLocations(config.storage());
+    this.locations = requireNonNull(locations, "locations is null");
     this.definitions = List.copyOf(definitions);
-    this.silver = new SilverHistory(session, locations.silver("events"));
+    for (GoldDefinition definition : this.definitions) {
+      List<SilverInput> read = readsOf(definition, inputs);
+      reads.put(definition.table(), read);
+      read.forEach(input -> silver.computeIfAbsent(input.table(), table -> new SilverHistory(session, input.path())));
+    }
     this.builds = new GoldBuildLog(session, locations);
     this.runs = new RunLog(session, locations);
+  }
+
+  /** The silver tables a gold query reads: the relations of its parsed plan that name a silver input. */
+  public static List<SilverInput> readsOf(GoldDefinition definition, List<SilverInput> inputs) {
+    java.util.Set<String> relations;
+    try {
+      relations = dev.lakehouse.core.definitions.SqlRelations.of(definition.sql());
+    } catch (org.apache.spark.sql.catalyst.parser.ParseException e) {
+      throw new LakehouseException("gold definition " + definition.table() + " (" + definition.origin()
+          + ") is not valid SQL: " + firstLine(e));
+    }
+    List<SilverInput> read = inputs.stream()
+        .filter(input -> input.viewNames().stream().anyMatch(relations::contains)).toList();
+    if (read.isEmpty()) {
+      throw new LakehouseException("gold definition " + definition.table() + " (" + definition.origin()
+          + ") reads no silver table; it reads " + relations + ", the silver tables are "
+          + inputs.stream().map(SilverInput::table).toList());
+    }
+    return read;
+  }
+
+  /** Silver table → the gold tables that read it. */
+  public Map<String, List<String>> readers() {
+    Map<String, List<String>> readers = new TreeMap<>();
+    reads.forEach((gold, inputs) -> inputs.forEach(input ->
+        readers.computeIfAbsent(input.table(), table -> new ArrayList<>()).add(gold)));
+    return readers;
   }
 
   public List<GoldDefinition> definitions() {
@@ -88,57 +131,84 @@ public final class GoldBuilder {
   }
 
   /**
-   * The dates that need a build: dates never built, and dates whose silver partition changed
-   * (late events, silver reruns) after their gold was built, per table.
+   * The dates that need a build: dates never built, and dates on which a silver table the gold
+   * table reads changed (late events, silver reruns) after their gold was built, per table.
    */
   public GoldPlan plan() {
     requireSilver();
-    long version = silver.currentVersion();
-    Set<LocalDate> silverDates = silver.dates(version);
-    Map<String, Map<LocalDate, Long>> built = builds.silverVersions();
-    OptionalLong oldestBuild = definitions.stream()
-        .flatMap(definition -> built.getOrDefault(definition.table(), Map.of()).values().stream())
-        .mapToLong(Long::longValue).min();
-    Optional<Map<LocalDate, Long>> changes =
-        oldestBuild.isPresent() ? silver.changesAfter(oldestBuild.getAsLong(), version) : Optional.of(Map.of());
+    Map<String, Long> versions = currentVersions();
+    Map<String, Map<LocalDate, Map<String, Long>>> built = builds.silverVersions();
+    Map<String, java.util.Set<LocalDate>> silverDates = new TreeMap<>();
+    Map<String, Optional<Map<LocalDate, Long>>> changes = new TreeMap<>();
+    for (Map.Entry<String, SilverHistory> entry : silver.entrySet()) {
+      String table = entry.getKey();
+      long version = versions.get(table);
+      silverDates.put(table, version < 0 ? Set.of() : entry.getValue().dates(version));
+      OptionalLong oldestBuild = built.values().stream().flatMap(dates -> dates.values().stream())
+          .map(read -> read.get(table)).filter(java.util.Objects::nonNull).mapToLong(Long::longValue).min();
+      changes.put(table, oldestBuild.isPresent() && version >= 0
+          ? entry.getValue().changesAfter(oldestBuild.getAsLong(), version) : Optional.of(Map.of()));
+    }
     Map<LocalDate, Map<String, String>> reasons = new TreeMap<>();
     for (GoldDefinition definition : definitions) {
-      Map<LocalDate, Long> tableBuilt = built.getOrDefault(definition.table(), Map.of());
-      Set<LocalDate> candidates = new HashSet<>(silverDates);
-      candidates.addAll(tableBuilt.keySet());
+      List<SilverInput> inputs = reads.get(definition.table());
+      Map<LocalDate, Map<String, Long>> tableBuilt = built.getOrDefault(definition.table(), Map.of());
+      Set<LocalDate> candidates = new HashSet<>(tableBuilt.keySet());
+      inputs.forEach(input -> candidates.addAll(silverDates.get(input.table())));
       for (LocalDate date : candidates) {
-        staleness(tableBuilt.get(date), changes.map(map -> map.get(date)), changes.isPresent(), version)
+        staleness(inputs, tableBuilt.get(date), date, changes, versions)
             .ifPresent(reason -> reasons.computeIfAbsent(date, d -> new TreeMap<>()).put(definition.table(), reason));
       }
     }
-    return new GoldPlan(version, reasons.entrySet().stream().map(entry -> new DatePlan(entry.getKey(), entry.getValue())).toList());
+    return new GoldPlan(versions, reasons.entrySet().stream().map(entry -> new DatePlan(entry.getKey(), entry.getValue())).toList());
   }
 
-  private static Optional<String> staleness(Long builtFrom, Optional<Long> lastChange, boolean historyKept, long current) {
+  private static Optional<String> staleness(List<SilverInput> inputs, Map<String, Long> builtFrom, LocalDate date,
+      Map<String, Optional<Map<LocalDate, Long>>> changes, Map<String, Long> versions) {
     if (builtFrom == null) {
       return Optional.of("never built");
     }
-    if (!historyKept && builtFrom < current) {
-      return Optional.of("built from silver version " + builtFrom + ", whose later history Delta no longer keeps");
+    for (SilverInput input : inputs) {
+      // one input keeps the words of the single-table days: "silver changed in version …"
+      String name = inputs.size() == 1 ? "silver" : "silver." + input.table();
+      Long from = builtFrom.get(input.table());
+      if (from == null) {
+        return Optional.of("never built from " + name);
+      }
+      Optional<Map<LocalDate, Long>> tableChanges = changes.get(input.table());
+      if (tableChanges.isEmpty() && from < versions.get(input.table())) {
+        return Optional.of("built from " + name + " version " + from + ", whose later history Delta no longer keeps");
+      }
+      Optional<String> changed = tableChanges.flatMap(map -> Optional.ofNullable(map.get(date))).filter(version -> version > from)
+          .map(version -> name + " changed in version " + version + ", after the build from version " + from);
+      if (changed.isPresent()) {
+        return changed;
+      }
     }
-    return lastChange.filter(changed -> changed > builtFrom)
-        .map(changed -> "silver changed in version " + changed + ", after the build from version " + builtFrom);
+    return Optional.empty();
   }
 
   /** Every table for every date of {@code range}, whatever its state ({@code gold --date}, reruns). */
   public GoldPlan planRange(DateRange range) {
     requireSilver();
-    Map<String, Map<LocalDate, Long>> built = builds.silverVersions();
+    Map<String, Map<LocalDate, Map<String, Long>>> built = builds.silverVersions();
     List<DatePlan> dates = new ArrayList<>();
     for (LocalDate date : range.dates()) {
       Map<String, String> reasons = new TreeMap<>();
       for (GoldDefinition definition : definitions) {
-        Long from = built.getOrDefault(definition.table(), Map.of()).get(date);
-        reasons.put(definition.table(), from == null ? "requested; never built" : "requested; last built from silver version " + from);
+        Map<String, Long> from = built.getOrDefault(definition.table(), Map.of()).get(date);
+        reasons.put(definition.table(), from == null ? "requested; never built"
+            : "requested; last built from silver version " + GoldPlan.versionText(from));
       }
       dates.add(new DatePlan(date, reasons));
     }
-    return new GoldPlan(silver.currentVersion(), dates);
+    return new GoldPlan(currentVersions(), dates);
+  }
+
+  private Map<String, Long> currentVersions() {
+    Map<String, Long> versions = new TreeMap<>();
+    silver.forEach((table, history) -> versions.put(table, history.currentVersion()));
+    return versions;
   }
 
   /** Builds the plan's dates in order, telling {@code progress} after each date. */
@@ -167,35 +237,59 @@ public final class GoldBuilder {
     LocalDate date = plan.date();
     String runId = job + "-" + date + "-" + started.toEpochMilli() + "-" + UUID.randomUUID().toString().substring(0, 8);
     String scope = "event_date " + date + " (" + plan.reason() + ")";
-    long version = silver.currentVersion();
+    Map<String, SilverInput> inputs = new TreeMap<>();
+    plan.tables().forEach(table -> reads.get(table).forEach(input -> inputs.put(input.table(), input)));
+    Map<String, Long> versions = new TreeMap<>();
+    inputs.keySet().forEach(table -> versions.put(table, silver.get(table).currentVersion()));
     runs.start(RunRecord.running(runId, job, scope, started));
-    session.sparkContext().setJobDescription(JOB + " " + date + " from silver version " + version);
-    Dataset<Row> rows = session.read().format("delta").option("versionAsOf", version).load(silver.path())
-        .where(col(GoldDefinition.PARTITION_COLUMN).equalTo(lit(Date.valueOf(date))))
-        .cache();
+    session.sparkContext().setJobDescription(JOB + " " + date + " from silver version " + GoldPlan.versionText(versions));
+    List<Dataset<Row>> cached = new ArrayList<>();
+    List<String> views = new ArrayList<>();
     try {
-      long silverRows = rows.count();
-      rows.createOrReplaceTempView(GoldDefinition.SOURCE_VIEW);
+      long silverRows = 0;
+      for (SilverInput input : inputs.values()) {
+        Dataset<Row> rows = dateRows(input, versions.get(input.table()), date).cache();
+        cached.add(rows);
+        silverRows += rows.count();
+        for (String view : input.viewNames()) {
+          rows.createOrReplaceTempView(view);
+          views.add(view);
+        }
+      }
       Map<String, Long> written = new LinkedHashMap<>();
       List<GoldBuildLog.Build> recorded = new ArrayList<>();
       Map<String, Commit> commits = writeTables(plan.tables(), date, runId);
       commits.forEach((table, commit) -> {
         written.put(table, commit.rows());
-        recorded.add(new GoldBuildLog.Build(table, date, version, commit.version(), runId, Instant.now()));
+        Map<String, Long> read = new TreeMap<>();
+        reads.get(table).forEach(input -> read.put(input.table(), versions.get(input.table())));
+        recorded.add(new GoldBuildLog.Build(table, date, read, commit.version(), runId, Instant.now()));
       });
       builds.record(recorded);
       long rowsOut = written.values().stream().mapToLong(Long::longValue).sum();
       runs.record(new RunRecord(runId, job, scope, started, Instant.now(), RunRecord.SUCCEEDED, silverRows, rowsOut, 0, ""));
-      LOG.debug("gold {}: {} silver rows (version {}) -> {}", date, silverRows, version, written);
-      return new DateBuild(date, plan.reason(), version, silverRows, written, Duration.ofNanos(System.nanoTime() - start));
+      LOG.debug("gold {}: {} silver rows (versions {}) -> {}", date, silverRows, versions, written);
+      return new DateBuild(date, plan.reason(), versions, silverRows, written, Duration.ofNanos(System.nanoTime() - start));
     } catch (RuntimeException e) {
       runs.record(new RunRecord(runId, job, scope, started, Instant.now(), RunRecord.FAILED, 0, 0, 0,
           String.valueOf(e.getMessage())));
       throw e;
     } finally {
-      session.catalog().dropTempView(GoldDefinition.SOURCE_VIEW);
-      rows.unpersist();
+      views.forEach(view -> session.catalog().dropTempView(view));
+      cached.forEach(Dataset::unpersist);
     }
+  }
+
+  /** The date's rows of one silver table at a pinned version; none when the table does not exist yet. */
+  private Dataset<Row> dateRows(SilverInput input, long version, LocalDate date) {
+    SilverHistory history = silver.get(input.table());
+    if (version < 0) {
+      return input.schema() == null
+          ? session.emptyDataFrame().selectExpr("CAST(NULL AS DATE) AS " + GoldDefinition.PARTITION_COLUMN).limit(0)
+          : session.createDataFrame(List.of(), input.schema());
+    }
+    return session.read().format("delta").option("versionAsOf", version).load(history.path())
+        .where(col(GoldDefinition.PARTITION_COLUMN).equalTo(lit(Date.valueOf(date))));
   }
 
   /**
@@ -288,7 +382,8 @@ public final class GoldBuilder {
         throw e;
       }
       throw new LakehouseException("gold definition " + definition.table() + " (" + definition.origin()
-          + ") is not a valid query over " + GoldDefinition.SOURCE_VIEW + ": " + firstLine(e), e);
+          + ") is not a valid query over the silver tables " + reads.get(definition.table()).stream()
+          .map(SilverInput::table).toList() + ": " + firstLine(e), e);
     }
     boolean hasDate = false;
     for (StructField field : result.schema().fields()) {
@@ -306,10 +401,11 @@ public final class GoldBuilder {
         .orElseThrow(() -> new IllegalArgumentException("no gold definition " + table));
   }
 
+  /** Gold needs at least one silver table it reads to exist. */
   private void requireSilver() {
-    if (!silver.exists()) {
-      throw LakehouseException.of("cannot build gold", silver.path() + " is not a Delta table yet",
-          "refine silver first: `./lakehouse silver`");
+    if (silver.values().stream().noneMatch(SilverHistory::exists)) {
+      throw LakehouseException.of("cannot build gold", "no silver table it reads exists yet ("
+          + silver.values().stream().map(SilverHistory::path).toList() + ")", "refine silver first: `./lakehouse silver`");
     }
   }
 

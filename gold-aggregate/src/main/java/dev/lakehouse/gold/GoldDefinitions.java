@@ -15,9 +15,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Loads gold definitions: the built-in ones from the classpath ({@code gold/<table>.sql}), then
- * every {@code <table>.sql} of the user folder, which adds a table or replaces a built-in one
- * of the same name. No recompiling to add a gold table.
+ * Loads gold definitions: the built-in ones from the classpath ({@code gold/<table>.sql}), or,
+ * when a definitions folder is set, every {@code <table>.sql} of its {@code gold/} folder and no
+ * others (the folder is the whole pipeline). No recompiling to add a gold table.
  */
 public final class GoldDefinitions {
 
@@ -28,13 +28,16 @@ public final class GoldDefinitions {
 
   private GoldDefinitions() {}
 
-  /** Built-ins plus {@code userFolder}'s files, sorted by table name. */
+  /** The built-ins, or {@code userFolder}'s files only, sorted by table name. */
   public static List<GoldDefinition> load(Optional<Path> userFolder) {
     Map<String, GoldDefinition> definitions = new TreeMap<>();
+    if (userFolder.isPresent()) {
+      fromFolder(userFolder.get()).forEach(definition -> definitions.put(definition.table(), definition));
+      return List.copyOf(definitions.values());
+    }
     for (String table : BUILT_IN) {
       definitions.put(table, builtIn(table));
     }
-    userFolder.ifPresent(folder -> fromFolder(folder).forEach(definition -> definitions.put(definition.table(), definition)));
     return List.copyOf(definitions.values());
   }
 
@@ -62,7 +65,7 @@ public final class GoldDefinitions {
     }
   }
 
-  static GoldDefinition fromFile(Path file) {
+  public static GoldDefinition fromFile(Path file) {
     String fileName = file.getFileName().toString();
     String table = fileName.substring(0, fileName.length() - ".sql".length());
     if (!TABLE_NAME.matcher(table).matches()) {
@@ -73,7 +76,7 @@ public final class GoldDefinitions {
       String sql = Files.readString(file, StandardCharsets.UTF_8);
       if (sql.lines().map(String::strip).allMatch(line -> line.isEmpty() || line.startsWith("--"))) {
         throw new LakehouseException("gold definition " + file + " holds no query; write a SELECT over "
-            + GoldDefinition.SOURCE_VIEW + " that returns " + GoldDefinition.PARTITION_COLUMN);
+            + "the silver tables that returns " + GoldDefinition.PARTITION_COLUMN);
       }
       return new GoldDefinition(table, sql, file.toString());
     } catch (IOException e) {

@@ -28,15 +28,15 @@ class GoldDefinitionsTest {
   }
 
   @Test
-  void aUserFileAddsATableAndReplacesABuiltInOfTheSameName() throws IOException {
+  void aDefinitionsFolderIsTheWholeSetOfGoldTables() throws IOException {
     Files.writeString(folder.resolve("hourly.sql"), "SELECT event_date, count(*) AS events FROM silver_events GROUP BY event_date");
     Files.writeString(folder.resolve("user_daily.sql"), "SELECT event_date, user_id FROM silver_events");
     Files.writeString(folder.resolve("notes.txt"), "not a definition");
 
     var definitions = GoldDefinitions.load(Optional.of(folder));
 
-    assertThat(definitions).extracting(GoldDefinition::table)
-        .containsExactly("daily_event_metrics", "daily_funnel", "hourly", "product_daily", "user_daily");
+    // DESIGN.md: with definitions.dir, that folder is the whole pipeline; no built-in is added
+    assertThat(definitions).extracting(GoldDefinition::table).containsExactly("hourly", "user_daily");
     assertThat(definitions).filteredOn(definition -> definition.table().equals("user_daily")).singleElement()
         .satisfies(definition -> assertThat(definition.origin()).isEqualTo(folder.resolve("user_daily.sql").toString()));
   }
@@ -58,6 +58,6 @@ class GoldDefinitionsTest {
     Path onlyComments = Files.writeString(folder.resolve("empty.sql"), "-- to do\n\n");
     assertThatThrownBy(() -> GoldDefinitions.load(Optional.of(folder)))
         .isInstanceOf(LakehouseException.class)
-        .hasMessage("gold definition " + onlyComments + " holds no query; write a SELECT over silver_events that returns event_date");
+        .hasMessage("gold definition " + onlyComments + " holds no query; write a SELECT over the silver tables that returns event_date");
   }
 }

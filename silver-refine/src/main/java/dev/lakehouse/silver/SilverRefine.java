@@ -7,7 +7,8 @@ import static org.apache.spark.sql.functions.lit;
 
 import dev.lakehouse.core.LakehouseException;
 import dev.lakehouse.core.config.LakehouseConfig;
-import dev.lakehouse.core.config.SourceConfig;
+import dev.lakehouse.core.definitions.BuiltInPipeline;
+import dev.lakehouse.core.definitions.SilverTableDefinition;
 import dev.lakehouse.core.partition.DateRange;
 import dev.lakehouse.core.runs.RunLog;
 import dev.lakehouse.core.runs.RunRecord;
@@ -21,6 +22,7 @@ import dev.lakehouse.quality.suite.ExpectationType;
 import io.delta.tables.DeltaTable;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
 import org.apache.spark.api.java.function.VoidFunction2;
@@ -35,26 +37,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code lakehouse silver}: refines the bronze rows that arrived since the last successful run
- * (a Delta stream of bronze with its own checkpoint, AvailableNow) into silver.events, sending
- * invalid rows to quarantine.events.
+ * {@code lakehouse silver} for one append table: refines the bronze rows that arrived since the
+ * last successful run (a Delta stream of {@code bronze/<source>} with the table's own checkpoint,
+ * AvailableNow) into {@code silver/<table>}, sending invalid rows to {@code quarantine/<table>}.
  *
  * <p>Exactly once: a batch's offsets are committed to the checkpoint only after its writes;
  * a crash before that re-runs the batch, and both writes are idempotent for it: the quarantine
- * append carries the Delta transaction id (txnAppId, batch id), the silver MERGE inserts only
- * event ids it does not have. A batch that fails the quality gate writes nothing and is retried
- * by the next run.
+ * append carries the Delta transaction id (txnAppId = the checkpoint's query id, version = the
+ * batch id), the silver MERGE inserts only keys it does not have. A batch that fails the quality
+ * gate writes nothing and is retried by the next run.
  */
 public final class SilverRefine {
 
   public static final String JOB = "silver";
+  /** The local property Structured Streaming sets to the query's id (stable across restarts of one checkpoint). */
+  private static final String QUERY_ID_PROPERTY = "sql.streaming.queryId";
   private static final Logger LOG = LoggerFactory.getLogger(SilverRefine.class);
 
   private final SparkSession spark;
   private final TableLocations locations;
-  private final SourceConfig source;
+  private final SilverTableDefinition table;
   private final ExpectationSuite tableSuite;
-  private final EventRefiner refiner;
+  private final TableRefiner refiner;
+  private final SilverTableSchema schema;
   private final QualityResultsStore results;
   private final RunLog runs;
   /** Deequ metrics of published batches; their row count is checked against earlier ones. */
@@ -66,31 +71,47 @@ public final class SilverRefine {
   /** A restarted stream replays at most its first batch: only that one can have been published already. */
   private boolean firstBatchOfRun;
 
+  /** The built-in {@code events} table (tests and tools). */
   public SilverRefine(SparkSession spark, LakehouseConfig config, ExpectationSuite suite) {
+    this(spark, new TableLocations(config.storage()), BuiltInPipeline.events(), suite);
+  }
+
+  public SilverRefine(SparkSession spark, TableLocations locations, SilverTableDefinition table, ExpectationSuite suite) {
     this.spark = requireNonNull(spark, "spark is null");
-    this.locations = new TableLocations(config.storage());
-    this.source = config.kafka().source("clickstream");
+    this.locations = requireNonNull(locations, "locations is null");
+    this.table = requireNonNull(table, "table is null");
     this.tableSuite = new ExpectationSuite(suite.name(), suite.of(ExpectationType.Scope.TABLE));
-    this.refiner = new EventRefiner(spark, suite);
+    this.refiner = new TableRefiner(table, suite);
+    this.schema = new SilverTableSchema(spark, table, locations.silver(table.name()));
     this.results = new QualityResultsStore(spark, locations);
     this.runs = new RunLog(spark, locations);
-    this.history = new MetricsHistory(locations.system("deequ_metrics") + "/" + suite.name() + ".json", 0.2, 5.0);
+    this.history = new MetricsHistory(locations.system("deequ_metrics") + "/silver_" + table.name() + ".json", 0.2, 5.0);
+  }
+
+  public SilverTableDefinition table() {
+    return table;
   }
 
   public String silverTable() {
-    return locations.silver(SilverSchema.EVENTS);
+    return locations.silver(table.name());
   }
 
   public String quarantineTable() {
-    return locations.quarantine(SilverSchema.EVENTS);
+    return locations.quarantine(table.name());
+  }
+
+  /** The run log's scope prefix of this table's runs. */
+  public static String scopePrefix(String table) {
+    return table + ": ";
   }
 
   public SilverRunResult run() {
+    requireAppend();
     String bronze = requireBronze();
     totals = new RunTotals();
     interrupted = new java.util.HashMap<>();
     firstBatchOfRun = true;
-    for (RunLog.Leftover leftover : runs.abortLeftovers(JOB)) {
+    for (RunLog.Leftover leftover : runs.abortLeftovers(JOB, scopePrefix(table.name()))) {
       interrupted.put(leftover.scope(), leftover.runId());
       LOG.warn("silver run {} ({}) was interrupted; marked aborted, its batch is redone now", leftover.runId(), leftover.scope());
     }
@@ -100,8 +121,8 @@ public final class SilverRefine {
     try {
       query = spark.readStream().format("delta").load(bronze)
             .writeStream()
-            .queryName("silver_" + SilverSchema.EVENTS)
-            .option("checkpointLocation", locations.checkpoint("silver_" + SilverSchema.EVENTS))
+            .queryName("silver_" + table.name())
+            .option("checkpointLocation", locations.checkpoint("silver_" + table.name()))
             .trigger(Trigger.AvailableNow())
             .foreachBatch((VoidFunction2<Dataset<Row>, Long>) this::refineBatch)
             .start();
@@ -129,39 +150,90 @@ public final class SilverRefine {
    * repeat and readers see the old or the new partitions. Quarantine is not rewritten.
    */
   public SilverRunResult rebuild(DateRange range) {
+    requireAppend();
     String bronze = requireBronze();
     long start = System.nanoTime();
     Instant started = Instant.now();
     String runId = "silver-rerun-" + started.toEpochMilli();
-    String scope = "event_date " + range;
-    runs.abortLeftovers(JOB + "-rerun").forEach(leftover ->
+    String scope = scopePrefix(table.name()) + "event_date " + range;
+    runs.abortLeftovers(JOB + "-rerun", scopePrefix(table.name())).forEach(leftover ->
         LOG.warn("silver rerun {} ({}) was interrupted; marked aborted", leftover.runId(), leftover.scope()));
     runs.start(RunRecord.running(runId, JOB + "-rerun", scope, started));
     spark.sparkContext().setJobDescription("silver rerun " + range);
     Dataset<Row> parsed = refiner.parse(spark.read().format("delta").load(bronze)).where(range.predicate("event_date")).cache();
+    List<LocalDate> silverDates = silverDates();
     Dataset<Row> valid = null;
     Dataset<Row> unique = null;
     try {
       long in = parsed.count();
-      EventRefiner.Refined refined = refiner.validate(parsed, runId);
+      TableRefiner.Refined refined = refiner.validate(parsed, runId);
       valid = refined.valid().cache();
       long validCount = valid.count();
-      unique = EventRefiner.firstArrivals(valid).select(columns(SilverSchema.EVENT_COLUMNS)).cache();
+      unique = refiner.firstArrivals(valid).select(refiner.silverColumns()).cache();
       long out = unique.count();
-      Validation table = gate(unique, refined, runId, scope, started, in);
-      unique.write().format("delta").mode("overwrite").partitionBy("event_date")
-          .option("replaceWhere", range.predicate("event_date"))
-          .save(silverTable());
-      keepPublished(refined, table);
+      Validation tableResult = gate(unique, refined, runId, scope, started, in);
+      writeRebuild(unique, range, silverDates);
+      keepPublished(refined, tableResult);
       runs.record(new RunRecord(runId, JOB + "-rerun", scope, started, Instant.now(), RunRecord.SUCCEEDED, in, out, 0, ""));
-      LOG.info("silver rerun {}: {} events written from {} bronze rows of those dates", range, out, in);
+      LOG.info("silver rerun {} of {}: {} rows written from {} bronze rows of those dates", range, table.name(), out, in);
       return new SilverRunResult(1, in, out, 0, validCount - out, Duration.ofNanos(System.nanoTime() - start));
     } finally {
       release(parsed, valid, unique);
     }
   }
 
-  /** Silver events on the dates of {@code range} now (0 before the first run). */
+  /**
+   * Replaces the range's partitions in one commit (replaceWhere). When the definition changed a
+   * column's type, the key or the mode, only a rebuild of every date the table holds can apply
+   * it: then the whole table is replaced in one commit, with the new schema.
+   */
+  private void writeRebuild(Dataset<Row> unique, DateRange range, List<LocalDate> silverDates) {
+    Optional<String> incompatible = schema.incompatibility(unique.schema());
+    if (incompatible.isEmpty()) {
+      Dataset<Row> aligned = schema.prepare(unique, "");
+      aligned.write().format("delta").mode("overwrite").partitionBy(SilverTableDefinition.EVENT_DATE)
+          .option("replaceWhere", range.predicate(SilverTableDefinition.EVENT_DATE))
+          .save(silverTable());
+      return;
+    }
+    if (!silverDates.stream().allMatch(range::contains)) {
+      throw new LakehouseException("silver." + table.name() + " does not match its definition: " + incompatible.get()
+          + ". Such a change rebuilds every date at once: " + rebuildHint(silverDates));
+    }
+    unique.write().format("delta").mode("overwrite").partitionBy(SilverTableDefinition.EVENT_DATE)
+        .option("overwriteSchema", "true")
+        .save(silverTable());
+    spark.sql("ALTER TABLE delta.`" + silverTable() + "` SET TBLPROPERTIES ('" + SilverTableSchema.KEY_PROPERTY + "' = '"
+        + String.join(",", table.key()) + "', '" + SilverTableSchema.MODE_PROPERTY + "' = '"
+        + table.mode().name().toLowerCase(java.util.Locale.ROOT) + "')");
+    LOG.info("silver.{} rebuilt with its new definition ({})", table.name(), incompatible.get());
+  }
+
+  private String rebuildHint(List<LocalDate> silverDates) {
+    if (silverDates.isEmpty()) {
+      return "`./lakehouse rerun silver --table " + table.name() + " --from D --to D` over every date";
+    }
+    return "`./lakehouse rerun silver --table " + table.name() + " --from " + silverDates.get(0) + " --to "
+        + silverDates.get(silverDates.size() - 1) + "`";
+  }
+
+  /** The event dates silver holds, in order (none before the first run). */
+  private List<LocalDate> silverDates() {
+    if (!DeltaTable.isDeltaTable(spark, silverTable())) {
+      return List.of();
+    }
+    return spark.read().format("delta").load(silverTable()).select(SilverTableDefinition.EVENT_DATE).distinct()
+        .collectAsList().stream().filter(row -> !row.isNullAt(0)).map(row -> row.getDate(0).toLocalDate()).sorted().toList();
+  }
+
+  private void requireAppend() {
+    if (!table.isAppend()) {
+      throw LakehouseException.of("cannot refine silver." + table.name(), table.origin() + " declares mode: upsert, which"
+          + " this version validates but does not refine yet", "declare it with mode: append for now");
+    }
+  }
+
+  /** Silver rows on the dates of {@code range} now (0 before the first run). */
   public long eventsIn(DateRange range) {
     if (!DeltaTable.isDeltaTable(spark, silverTable())) {
       return 0;
@@ -171,14 +243,14 @@ public final class SilverRefine {
 
   /** Whether the bronze table exists yet (a fresh lake has none until the first ingest). */
   public boolean bronzeExists() {
-    return DeltaTable.isDeltaTable(spark, locations.bronze(source.name()));
+    return DeltaTable.isDeltaTable(spark, locations.bronze(table.source()));
   }
 
   private String requireBronze() {
-    String bronze = locations.bronze(source.name());
+    String bronze = locations.bronze(table.source());
     if (!DeltaTable.isDeltaTable(spark, bronze)) {
-      throw LakehouseException.of("cannot refine silver", bronze + " is not a Delta table yet",
-          "ingest first: `./lakehouse ingest --once`");
+      throw LakehouseException.of("cannot refine silver." + table.name(), bronze + " is not a Delta table yet",
+          "ingest first: `./lakehouse ingest --once --source " + table.source() + "`");
     }
     return bronze;
   }
@@ -188,29 +260,30 @@ public final class SilverRefine {
    * unpublished. A passed gate's results are kept by {@link #keepPublished} once the batch is
    * committed, so a run killed before it published leaves no result that looks published.
    */
-  private Validation gate(Dataset<Row> unique, EventRefiner.Refined refined, String runId, String scope, Instant started, long in) {
-    Validation table = new SuiteValidator().validate(unique, tableSuite, runId + "-table", Optional.of(history));
-    if (!table.gatePassed()) {
+  private Validation gate(Dataset<Row> unique, TableRefiner.Refined refined, String runId, String scope, Instant started, long in) {
+    Validation result = new SuiteValidator().validate(unique, tableSuite, runId + "-table", Optional.of(history));
+    if (!result.gatePassed()) {
       results.save(refined.validation(), false);
-      results.save(table, false);
-      String message = "silver (" + scope + ") failed the quality gate (" + String.join(", ", table.gateFailures())
+      results.save(result, false);
+      String message = "silver." + table.name() + " (" + scope + ") failed the quality gate (" + String.join(", ", result.gateFailures())
           + "); nothing was published and bronze is untouched, so the next run retries it. Result: "
           + results.jsonPath(tableSuite.name(), runId + "-table");
       runs.record(new RunRecord(runId, JOB, scope, started, Instant.now(), RunRecord.FAILED, in, 0, 0, message));
       throw new QualityGateException(message);
     }
-    return table;
+    return result;
   }
 
-  private void keepPublished(EventRefiner.Refined refined, Validation table) {
+  private void keepPublished(TableRefiner.Refined refined, Validation tableResult) {
     results.save(refined.validation(), true);
-    results.save(table, true);
+    results.save(tableResult, true);
   }
 
   private void refineBatch(Dataset<Row> bronzeBatch, Long batchId) {
     Instant started = Instant.now();
     String runId = "silver-" + started.toEpochMilli() + "-b" + batchId;
-    String scope = "bronze batch " + batchId;
+    String scope = scopePrefix(table.name()) + "bronze batch " + batchId;
+    String queryId = spark.sparkContext().getLocalProperty(QUERY_ID_PROPERTY);
     // a batch an earlier run worked on: one that succeeded but was killed before the stream
     // recorded the batch as done (the batch is replayed; that run's record counts its events), or
     // one that was killed mid-way (its row is "aborted" now)
@@ -223,15 +296,15 @@ public final class SilverRefine {
     Dataset<Row> unique = null;
     try {
       long in = parsed.count();
-      EventRefiner.Refined refined = refiner.validate(parsed, runId);
+      TableRefiner.Refined refined = refiner.validate(parsed, runId);
       valid = refined.valid().cache();
       long validCount = valid.count();
-      unique = EventRefiner.firstArrivals(valid).select(columns(SilverSchema.EVENT_COLUMNS)).cache();
-      Validation table = gate(unique, refined, runId, scope, started, in);
+      unique = refiner.firstArrivals(valid).select(refiner.silverColumns()).cache();
+      Validation tableResult = gate(unique, refined, runId, scope, started, in);
       Recovered recovered = interruptedRun.isPresent() ? recovered(batchId, unique) : Recovered.NONE;
-      long quarantinedCount = recovered.quarantined() > 0 ? 0 : appendQuarantine(refined.quarantined(), batchId, runId);
-      long inserted = mergeIntoSilver(unique);
-      keepPublished(refined, table);
+      long quarantinedCount = recovered.quarantined() > 0 ? 0 : appendQuarantine(refined.quarantined(), batchId, queryId, runId);
+      long inserted = mergeIntoSilver(unique, runId);
+      keepPublished(refined, tableResult);
       long duplicates = validCount - inserted - recovered.merged();
       String note = publishedBy.map(earlier -> String.format("replayed %s, published by run %s already: %,d of its events"
               + " and %,d quarantined rows are that run's", scope, earlier, recovered.merged(), recovered.quarantined()))
@@ -242,11 +315,11 @@ public final class SilverRefine {
           in, inserted, quarantinedCount, note));
       totals.add(in, inserted, quarantinedCount, duplicates);
       if (note.isEmpty()) {
-        LOG.info("silver batch {}: {} bronze rows -> {} new events, {} quarantined, {} duplicates dropped",
-            batchId, in, inserted, quarantinedCount, duplicates);
+        LOG.info("silver.{} batch {}: {} bronze rows -> {} new rows, {} quarantined, {} duplicates dropped",
+            table.name(), batchId, in, inserted, quarantinedCount, duplicates);
       } else {
-        LOG.info("silver batch {}: {} bronze rows -> {} new events, {} quarantined, {} duplicates dropped; {}",
-            batchId, in, inserted, quarantinedCount, duplicates, note);
+        LOG.info("silver.{} batch {}: {} bronze rows -> {} new rows, {} quarantined, {} duplicates dropped; {}",
+            table.name(), batchId, in, inserted, quarantinedCount, duplicates, note);
       }
     } catch (RuntimeException e) {
       if (!(e instanceof QualityGateException)) { // the gate records its own failure
@@ -276,8 +349,8 @@ public final class SilverRefine {
   /**
    * Counts what earlier runs of this batch wrote: its quarantine rows (their run ids end in
    * {@code -b<batch id>}, unique per checkpoint; the quarantine append is all or nothing, so then
-   * this run's is skipped) and the batch's events silver holds from this very bronze batch (same
-   * event id and bronze ingest time: an earlier batch's copy of an event has an earlier ingest
+   * this run's is skipped) and the batch's rows silver holds from this very bronze batch (same
+   * key and bronze ingest time: an earlier batch's copy of a record has an earlier ingest
    * time, so it is a true duplicate).
    */
   private Recovered recovered(long batchId, Dataset<Row> unique) {
@@ -287,9 +360,13 @@ public final class SilverRefine {
         : 0;
     long merged = 0;
     if (DeltaTable.isDeltaTable(spark, silverTable())) {
-      Dataset<Row> silver = spark.read().format("delta").load(silverTable()).select("event_id", "event_date", "ingested_at");
-      merged = unique.select("event_id", "event_date", "ingested_at")
-          .join(silver, scala.collection.JavaConverters.asScalaBuffer(List.of("event_id", "event_date", "ingested_at")).toSeq())
+      List<String> identity = new java.util.ArrayList<>(table.key());
+      identity.add(SilverTableDefinition.EVENT_DATE);
+      identity.add(SilverTableDefinition.INGESTED_AT);
+      Column[] identityColumns = identity.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
+      Dataset<Row> silver = spark.read().format("delta").load(silverTable()).select(identityColumns);
+      merged = unique.select(identityColumns)
+          .join(silver, scala.collection.JavaConverters.asScalaBuffer(identity).toSeq())
           .count();
     }
     return new Recovered(merged, quarantined);
@@ -324,48 +401,58 @@ public final class SilverRefine {
     }
   }
 
-  /** Idempotent per batch: Delta skips an append whose (txnAppId, txnVersion) it has seen. */
-  private long appendQuarantine(Dataset<Row> rows, long batchId, String runId) {
-    Dataset<Row> quarantine = rows
+  /**
+   * Idempotent per batch: Delta skips an append whose (txnAppId, txnVersion) it has seen. The app
+   * id is the checkpoint's query id, which a reset checkpoint renews along with its batch ids, so
+   * batch 0 of a new checkpoint is not mistaken for batch 0 of the old one.
+   */
+  private long appendQuarantine(Dataset<Row> rows, long batchId, String queryId, String runId) {
+    Dataset<Row> quarantine = refiner.quarantineRecords(rows)
         .withColumn("run_id", lit(runId))
         .withColumn("quarantined_at", current_timestamp())
-        .select(columns(SilverSchema.QUARANTINE_COLUMNS))
+        .select(columns(TableRefiner.QUARANTINE_COLUMNS))
         .cache();
     long count = quarantine.count();
     quarantine.write().format("delta").mode("append").partitionBy("ingest_date")
-        .option("txnAppId", "quarantine_" + SilverSchema.EVENTS).option("txnVersion", batchId)
+        .option("txnAppId", "quarantine_" + table.name() + "_" + (queryId == null ? "unknown" : queryId))
+        .option("txnVersion", batchId)
         .save(quarantineTable());
     quarantine.unpersist();
     return count;
   }
 
   /**
-   * Insert-only MERGE on event_id, pruned to the event dates the batch touches, so its cost
+   * Insert-only MERGE on the key, pruned to the event dates the batch touches, so its cost
    * follows the batch. Idempotent: a re-run inserts nothing it inserted before. Returns the
-   * number of rows inserted.
+   * number of rows inserted, as the MERGE itself reports it (not read from the table's history,
+   * where the newest commit may be another writer's). The commit carries the run id as its user
+   * metadata, so {@code DESCRIBE HISTORY} shows which run wrote it.
    */
-  private long mergeIntoSilver(Dataset<Row> unique) {
-    if (!DeltaTable.isDeltaTable(spark, silverTable())) {
-      unique.limit(0).write().format("delta").partitionBy("event_date").save(silverTable());
-    }
-    List<String> dates = unique.select("event_date").distinct().collectAsList().stream()
+  private long mergeIntoSilver(Dataset<Row> unique, String runId) {
+    Dataset<Row> aligned = schema.prepare(unique, "rerun every date of the table with `./lakehouse rerun silver --table "
+        + table.name() + " --from <first date> --to <last date>`");
+    List<String> dates = aligned.select(SilverTableDefinition.EVENT_DATE).distinct().collectAsList().stream()
         .map(row -> "DATE'" + row.getDate(0) + "'").toList();
     if (dates.isEmpty()) {
       return 0;
     }
-    DeltaTable silver = DeltaTable.forPath(spark, silverTable());
-    long versionBefore = silver.history(1).select("version").first().getLong(0);
-    silver.as("silver")
-        .merge(unique.as("batch"), "silver.event_date IN (" + String.join(", ", dates) + ") AND silver.event_id = batch.event_id")
-        .whenNotMatched().insertAll()
-        .execute();
-    // a MERGE that inserts nothing makes no commit: then the last entry is someone else's
-    Row last = silver.history(1).select("version", "operationMetrics").first();
-    if (last.getLong(0) == versionBefore) {
-      return 0;
+    // the batch's own session (foreachBatch hands over the stream's clone), which holds the temp view
+    SparkSession session = aligned.sparkSession();
+    String batchView = "silver_batch_" + table.name();
+    aligned.createOrReplaceTempView(batchView);
+    String keyMatch = table.key().stream().map(key -> "silver.`" + key + "` = batch.`" + key + "`")
+        .collect(java.util.stream.Collectors.joining(" AND "));
+    String metadataKey = "spark.databricks.delta.commitInfo.userMetadata";
+    session.conf().set(metadataKey, runId);
+    try {
+      Row metrics = session.sql("MERGE INTO delta.`" + silverTable() + "` AS silver USING " + batchView + " AS batch ON silver."
+          + SilverTableDefinition.EVENT_DATE + " IN (" + String.join(", ", dates) + ") AND " + keyMatch
+          + " WHEN NOT MATCHED THEN INSERT *").first();
+      return metrics.getLong(metrics.fieldIndex("num_inserted_rows"));
+    } finally {
+      session.conf().unset(metadataKey);
+      session.catalog().dropTempView(batchView);
     }
-    scala.collection.Map<String, String> metrics = last.getMap(1);
-    return Long.parseLong(metrics.get("numTargetRowsInserted").getOrElse(() -> "0"));
   }
 
   private static Column[] columns(List<String> names) {

@@ -197,7 +197,7 @@ class SilverRefineIT {
     Map<String, Map<String, Object>> byId = new HashMap<>();
     rows.forEach(row -> assertThat(byId.put((String) row.get("event_id"), row)).as("duplicate %s", row.get("event_id")).isNull());
     assertThat(byId.keySet()).hasSize(truth.events().size());
-    assertThat(rows.get(0).keySet()).containsExactlyInAnyOrderElementsOf(SilverSchema.EVENT_COLUMNS);
+    assertThat(rows.get(0).keySet()).containsExactlyInAnyOrderElementsOf(dev.lakehouse.core.definitions.BuiltInPipeline.events().silverColumns());
     for (TruthEvent event : truth.events()) {
       Map<String, Object> row = byId.get(event.eventId());
       assertThat(row).as(event.eventId()).isNotNull();

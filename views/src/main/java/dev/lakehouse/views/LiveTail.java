@@ -4,8 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 
-import dev.lakehouse.silver.EventRefiner;
-import dev.lakehouse.silver.SilverSchema;
+import dev.lakehouse.silver.TableRefiner;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -22,7 +21,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * The parsed, row-validated bronze rows behind {@code live.events}, kept between refreshes so a
+ * The parsed, row-validated bronze rows behind {@code live.<table>}, kept between refreshes so a
  * refresh parses and validates only the bronze rows that arrived since the previous one.
  *
  * <p>Why "newer than the newest kept {@code ingested_at}" finds exactly the new rows: a bronze
@@ -34,20 +33,16 @@ final class LiveTail {
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LiveTail.class);
 
-  /** Silver's event columns plus the Kafka coordinates that order arrivals. */
-  private static final List<String> COLUMNS = Stream.concat(SilverSchema.EVENT_COLUMNS.stream(),
-      Stream.of("kafka_timestamp", "partition", "offset")).distinct().toList();
-
   private record Slice(Dataset<Row> rows, Instant newest) {}
 
   private final SparkSession spark;
   private final String bronzePath;
-  private final EventRefiner refiner;
+  private final TableRefiner refiner;
   private final Deque<Slice> slices = new ArrayDeque<>();
   private long version = -1;
   private Optional<Instant> newestKept = Optional.empty();
 
-  LiveTail(SparkSession spark, String bronzePath, EventRefiner refiner) {
+  LiveTail(SparkSession spark, String bronzePath, TableRefiner refiner) {
     this.spark = spark;
     this.bronzePath = bronzePath;
     this.refiner = refiner;
@@ -100,8 +95,7 @@ final class LiveTail {
     Dataset<Row> valid;
     long rows;
     try {
-      valid = refiner.validRows(parsed).select(columns(COLUMNS.stream().map(org.apache.spark.sql.functions::col).toList()))
-          .persist(StorageLevel.MEMORY_AND_DISK());
+      valid = refiner.validRows(parsed).select(refiner.silverColumnsWithArrival()).persist(StorageLevel.MEMORY_AND_DISK());
       rows = valid.count();
     } finally {
       parsed.unpersist();
@@ -115,8 +109,7 @@ final class LiveTail {
   }
 
   private Dataset<Row> noRows() {
-    return spark.createDataFrame(List.of(), SilverSchema.EVENTS_SCHEMA).select(columns(
-        COLUMNS.stream().map(name -> SilverSchema.EVENT_COLUMNS.contains(name) ? col(name) : lit(null).as(name)).toList()));
+    return refiner.emptyParsed(spark).select(refiner.silverColumnsWithArrival());
   }
 
   private void releaseOlderThan(Instant cutoff) {

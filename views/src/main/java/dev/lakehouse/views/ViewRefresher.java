@@ -8,7 +8,9 @@ import dev.lakehouse.core.spark.TrustedSessions;
 import dev.lakehouse.core.LakehouseException;
 import dev.lakehouse.core.config.LakehouseConfig;
 import dev.lakehouse.core.storage.TableLocations;
+import dev.lakehouse.core.definitions.BuiltInPipeline;
 import dev.lakehouse.quality.suite.ExpectationSuite;
+import dev.lakehouse.silver.TableRefiner;
 import io.delta.tables.DeltaTable;
 import java.sql.Date;
 import java.sql.Timestamp;
@@ -51,10 +53,16 @@ public final class ViewRefresher {
   private final ViewSources sources;
   private final ViewStatusLog status;
 
+  /** Over the built-in {@code events} table (tests and tools). */
   public ViewRefresher(SparkSession spark, LakehouseConfig config, ExpectationSuite silverSuite) {
+    this(spark, new TableLocations(config.storage()), List.of(new TableRefiner(BuiltInPipeline.events(), silverSuite)));
+  }
+
+  /** @param tables the refine rules of every silver table a view may read */
+  public ViewRefresher(SparkSession spark, TableLocations locations, List<TableRefiner> tables) {
     this.session = TrustedSessions.newSession(requireNonNull(spark, "spark is null"));
-    this.locations = new TableLocations(config.storage());
-    this.sources = new ViewSources(session, config, silverSuite);
+    this.locations = requireNonNull(locations, "locations is null");
+    this.sources = new ViewSources(session, locations, tables);
     this.status = new ViewStatusLog(session, locations);
   }
 
@@ -112,7 +120,7 @@ public final class ViewRefresher {
     }
     Optional<Dataset<Row>> changed = Optional.empty();
     if (why == null) {
-      changed = sources.changedRows(SourceVersions.parse(previous.get().getString(previous.get().fieldIndex("source_versions"))), versions);
+      changed = sources.changedRows(view.source(), SourceVersions.parse(previous.get().getString(previous.get().fieldIndex("source_versions"))), versions);
       if (changed.isEmpty()) {
         why = "Delta change data is not available between the last refresh's source versions and now";
       }
@@ -152,7 +160,7 @@ public final class ViewRefresher {
     boolean incremental = plan.mode().equals(ViewRefresh.INCREMENTAL);
     if (incremental) {
       source = source.where(plan.buckets().isEmpty() ? lit(false) : bucket.isin(plan.buckets().toArray()))
-          .where(eventTimeRanges(view, plan.buckets()));
+          .where(eventTimeRanges(sources.eventTimeColumn(view.source()), view, plan.buckets()));
     }
     source = source.cache();
     try {
@@ -215,17 +223,17 @@ public final class ViewRefresher {
   }
 
   /**
-   * The event times of {@code buckets} as ranges on {@code event_time} (a bucket b holds the rows
-   * with b <= event_time < b + unit, which definitions guarantee): the same rows as the bucket
-   * filter, but Delta can skip files by their event_time statistics.
+   * The event times of {@code buckets} as ranges on the event-time column (a bucket b holds the
+   * rows with b <= time < b + unit, which definitions guarantee): the same rows as the bucket
+   * filter, but Delta can skip files by their event-time statistics.
    */
-  private static Column eventTimeRanges(ViewDefinition view, List<Object> buckets) {
+  private static Column eventTimeRanges(String eventTime, ViewDefinition view, List<Object> buckets) {
     Column ranges = lit(false);
     for (Object bucket : buckets) {
       Instant start = bucket instanceof Date date ? date.toLocalDate().atStartOfDay(ZoneOffset.UTC).toInstant()
           : ((Timestamp) bucket).toInstant();
-      Column range = new Column("event_time").geq(lit(Timestamp.from(start)))
-          .and(new Column("event_time").lt(lit(Timestamp.from(start.plus(view.bucket().unit().getDuration())))));
+      Column range = new Column(eventTime).geq(lit(Timestamp.from(start)))
+          .and(new Column(eventTime).lt(lit(Timestamp.from(start.plus(view.bucket().unit().getDuration())))));
       ranges = ranges.or(range);
     }
     return ranges;

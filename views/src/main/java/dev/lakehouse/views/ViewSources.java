@@ -4,14 +4,13 @@ import static java.util.Objects.requireNonNull;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
-import dev.lakehouse.core.config.LakehouseConfig;
+import dev.lakehouse.core.LakehouseException;
+import dev.lakehouse.core.definitions.SilverTableDefinition;
 import dev.lakehouse.core.runs.RunLog;
 import dev.lakehouse.core.storage.DeltaVersions;
 import dev.lakehouse.core.storage.TableLocations;
-import dev.lakehouse.quality.suite.ExpectationSuite;
-import dev.lakehouse.silver.EventRefiner;
 import dev.lakehouse.silver.SilverRefine;
-import dev.lakehouse.silver.SilverSchema;
+import dev.lakehouse.silver.TableRefiner;
 import io.delta.tables.DeltaTable;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,17 +19,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.apache.spark.sql.AnalysisException;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The tables views read. {@code silver.events}; and {@code live.events}: silver plus the valid,
- * first-arriving events of the bronze rows the silver job has not refined yet (parsed and
- * validated with the same suite through {@link EventRefiner}, minus event ids silver has), so a
- * view shows an event seconds after it reaches bronze.
+ * The tables views read. {@code silver.<table>}; and {@code live.<table>}: silver plus the
+ * valid, first-arriving rows of the bronze rows the silver job has not refined yet (parsed and
+ * validated with the table's own rules through {@link TableRefiner}, minus keys silver has), so
+ * a view shows a record seconds after it reaches bronze.
  */
 final class ViewSources {
 
@@ -41,50 +40,83 @@ final class ViewSources {
   /** Bronze rows ingested this long before the last silver run's start are surely refined. */
   private static final Duration TAIL_MARGIN = Duration.ofHours(1);
 
+  /** One silver table behind views. */
+  private record TableSource(TableRefiner refiner, String silverPath, String bronzePath, LiveTail liveTail) {
+    SilverTableDefinition table() {
+      return refiner.table();
+    }
+  }
+
   private final SparkSession spark;
   private final TableLocations locations;
-  private final String bronzePath;
-  private final EventRefiner refiner;
-  private final LiveTail liveTail;
+  private final Map<String, TableSource> tables = new TreeMap<>();
 
-  ViewSources(SparkSession spark, LakehouseConfig config, ExpectationSuite suite) {
+  ViewSources(SparkSession spark, TableLocations locations, List<TableRefiner> refiners) {
     this.spark = requireNonNull(spark, "spark is null");
-    this.locations = new TableLocations(config.storage());
-    this.bronzePath = locations.bronze(config.kafka().source("clickstream").name());
-    this.refiner = new EventRefiner(spark, suite);
-    this.liveTail = new LiveTail(spark, bronzePath, refiner);
+    this.locations = requireNonNull(locations, "locations is null");
+    for (TableRefiner refiner : refiners) {
+      if (refiner.table().isAppend()) {
+        String bronze = locations.bronze(refiner.table().source());
+        tables.put(refiner.table().name(), new TableSource(refiner, locations.silver(refiner.table().name()), bronze,
+            new LiveTail(spark, bronze, refiner)));
+      }
+    }
+  }
+
+  /** {@code live.orders} → orders. */
+  private TableSource of(String source) {
+    String table = source.substring(source.indexOf('.') + 1);
+    TableSource found = tables.get(table);
+    if (found == null) {
+      throw new LakehouseException("view source " + source + " names no append silver table; the tables are " + tables.keySet());
+    }
+    return found;
+  }
+
+  private static boolean isLive(String source) {
+    return source.startsWith("live.");
+  }
+
+  /** The event-time column of the source's table (buckets truncate it). */
+  String eventTimeColumn(String source) {
+    return of(source).table().eventTimeColumn();
   }
 
   /** The current version of each table behind {@code source}; -1 for a table not created yet. */
   Map<String, Long> versions(String source) {
+    TableSource table = of(source);
     Map<String, Long> versions = new LinkedHashMap<>();
-    versions.put(SILVER, DeltaVersions.latest(spark, silverPath()));
-    if (source.equals("live.events")) {
-      versions.put(BRONZE, DeltaVersions.latest(spark, bronzePath));
+    versions.put(SILVER, DeltaVersions.latest(spark, table.silverPath()));
+    if (isLive(source)) {
+      versions.put(BRONZE, DeltaVersions.latest(spark, table.bronzePath()));
     }
     return versions;
   }
 
   /**
-   * The source's event rows (silver's columns) at {@code versions}, from {@code fromDate} on
-   * (silver is partitioned by event date, so older dates are not read).
+   * The source's rows (silver's columns) at {@code versions}, from {@code fromDate} on (silver is
+   * partitioned by event date, so older dates are not read).
    */
   Dataset<Row> rows(String source, Map<String, Long> versions, LocalDate fromDate) {
-    Dataset<Row> silver = silverAt(versions.get(SILVER)).where(col("event_date").geq(lit(java.sql.Date.valueOf(fromDate))));
-    if (!source.equals("live.events") || versions.get(BRONZE) < 0) {
+    TableSource table = of(source);
+    Dataset<Row> silver = silverAt(table, versions.get(SILVER))
+        .where(col(SilverTableDefinition.EVENT_DATE).geq(lit(java.sql.Date.valueOf(fromDate))));
+    if (!isLive(source) || versions.get(BRONZE) < 0) {
       return silver;
     }
-    // silver's insert-only MERGE matches event ids within an event date, so a tail row from
-    // fromDate on can only be a duplicate of a silver row from fromDate on
-    return silver.unionByName(tail(versions.get(BRONZE), silver));
+    // silver's insert-only MERGE matches keys within an event date, so a tail row from fromDate
+    // on can only be a duplicate of a silver row from fromDate on
+    return silver.unionByName(tail(table, versions.get(BRONZE), silver));
   }
 
   /**
-   * The rows that changed between two sets of versions (inserted and deleted), with at least
-   * {@code event_time}, {@code event_date} and {@code ingested_at}; empty when Delta's change
-   * data for that range is not available.
+   * The rows that changed between two sets of versions (inserted and deleted), with at least the
+   * event-time column, {@code event_date} and {@code ingested_at}; empty when Delta's change data
+   * for that range is not available.
    */
-  Optional<Dataset<Row>> changedRows(Map<String, Long> from, Map<String, Long> to) {
+  Optional<Dataset<Row>> changedRows(String source, Map<String, Long> from, Map<String, Long> to) {
+    TableSource table = of(source);
+    String eventTime = table.table().eventTimeColumn();
     Dataset<Row> changed = null;
     for (Map.Entry<String, Long> entry : to.entrySet()) {
       long start = from.getOrDefault(entry.getKey(), -1L);
@@ -98,22 +130,18 @@ final class ViewSources {
       if (first > end) {
         continue;
       }
-      Optional<Dataset<Row>> events = entry.getKey().equals(SILVER) ? changeFeed(silverPath(), first, end)
-          : liveTail.advance(start, end, tailCutoff()).or(() -> changeFeed(bronzePath, first, end).map(refiner::parse));
-      if (events.isEmpty()) {
+      Optional<Dataset<Row>> rows = entry.getKey().equals(SILVER) ? changeFeed(table.silverPath(), first, end)
+          : table.liveTail().advance(start, end, tailCutoff(table))
+              .or(() -> changeFeed(table.bronzePath(), first, end).map(table.refiner()::parse));
+      if (rows.isEmpty()) {
         return Optional.empty();
       }
-      Dataset<Row> picked = events.get().select("event_time", "event_date", "ingested_at");
+      Dataset<Row> picked = rows.get().select(eventTime, SilverTableDefinition.EVENT_DATE, SilverTableDefinition.INGESTED_AT);
       changed = changed == null ? picked : changed.unionByName(picked);
     }
     return Optional.of(changed == null
-        ? spark.emptyDataFrame().selectExpr("CAST(NULL AS TIMESTAMP) AS event_time", "CAST(NULL AS DATE) AS event_date",
-            "CAST(NULL AS TIMESTAMP) AS ingested_at").limit(0)
+        ? table.refiner().emptySilver(spark).select(eventTime, SilverTableDefinition.EVENT_DATE, SilverTableDefinition.INGESTED_AT)
         : changed);
-  }
-
-  String silverPath() {
-    return locations.silver(SilverSchema.EVENTS);
   }
 
   private Optional<Dataset<Row>> changeFeed(String path, long startVersion, long endVersion) {
@@ -132,37 +160,48 @@ final class ViewSources {
     }
   }
 
-  private Dataset<Row> silverAt(long version) {
+  /**
+   * Silver at a version, in the definition's columns: a column the table does not have yet (the
+   * definition gained it) reads null, as it would after the next silver run adds it.
+   */
+  private Dataset<Row> silverAt(TableSource table, long version) {
+    Dataset<Row> empty = table.refiner().emptySilver(spark);
     if (version < 0) {
-      return spark.createDataFrame(List.of(), SilverSchema.EVENTS_SCHEMA);
+      return empty;
     }
-    return spark.read().format("delta").option("versionAsOf", version).load(silverPath()).select(eventColumns());
+    Dataset<Row> silver = spark.read().format("delta").option("versionAsOf", version).load(table.silverPath());
+    List<String> present = List.of(silver.columns());
+    for (org.apache.spark.sql.types.StructField field : empty.schema().fields()) {
+      if (!present.contains(field.name())) {
+        silver = silver.withColumn(field.name(), lit(null).cast(field.dataType()));
+      }
+    }
+    return silver.select(table.refiner().silverColumns());
   }
 
-  /** Valid first arrivals among the bronze rows silver may not have refined yet, minus silver's event ids. */
-  private Dataset<Row> tail(long bronzeVersion, Dataset<Row> silver) {
-    return EventRefiner.firstArrivals(liveTail.rows(bronzeVersion, tailCutoff())).select(eventColumns())
-        .join(silver.select("event_id"), scala.collection.JavaConverters.asScalaBuffer(List.of("event_id")).toSeq(), "left_anti")
-        .select(eventColumns());
+  /** Valid first arrivals among the bronze rows silver may not have refined yet, minus silver's keys. */
+  private Dataset<Row> tail(TableSource table, long bronzeVersion, Dataset<Row> silver) {
+    TableRefiner refiner = table.refiner();
+    List<String> key = table.table().key();
+    return refiner.firstArrivals(table.liveTail().rows(bronzeVersion, tailCutoff(table))).select(refiner.silverColumns())
+        .join(silver.select(refiner.keyColumns()), scala.collection.JavaConverters.asScalaBuffer(key).toSeq(), "left_anti")
+        .select(refiner.silverColumns());
   }
 
-  /** Bronze rows ingested before this are in silver (absent before the first silver run). */
-  private Optional<Instant> tailCutoff() {
-    return lastSilverRunStart().map(start -> start.minus(TAIL_MARGIN));
+  /** Bronze rows ingested before this are in silver (absent before the table's first silver run). */
+  private Optional<Instant> tailCutoff(TableSource table) {
+    return lastSilverRunStart(table.table().name()).map(start -> start.minus(TAIL_MARGIN));
   }
 
-  private Optional<Instant> lastSilverRunStart() {
+  private Optional<Instant> lastSilverRunStart(String table) {
     String runs = locations.system(RunLog.TABLE);
     if (!DeltaTable.isDeltaTable(spark, runs)) {
       return Optional.empty();
     }
     Row last = spark.read().format("delta").load(runs)
-        .where(col("job").equalTo(SilverRefine.JOB).and(col("status").equalTo("succeeded")))
+        .where(col("job").equalTo(SilverRefine.JOB).and(col("status").equalTo("succeeded"))
+            .and(col("scope").startsWith(SilverRefine.scopePrefix(table))))
         .agg(org.apache.spark.sql.functions.max("started_at")).first();
     return last.isNullAt(0) ? Optional.empty() : Optional.of(last.getTimestamp(0).toInstant());
-  }
-
-  private static Column[] eventColumns() {
-    return SilverSchema.EVENT_COLUMNS.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
   }
 }

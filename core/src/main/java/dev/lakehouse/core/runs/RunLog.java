@@ -73,10 +73,19 @@ public final class RunLog {
    * a run before it starts: one run of a job at a time, so a row still running is a dead one's.
    */
   public List<Leftover> abortLeftovers(String job) {
+    return abortLeftovers(job, "");
+  }
+
+  /**
+   * As {@link #abortLeftovers(String)}, for the rows whose scope starts with {@code scopePrefix}
+   * (one silver table's runs: another table's run may be going on elsewhere).
+   */
+  public List<Leftover> abortLeftovers(String job, String scopePrefix) {
     if (!DeltaTable.isDeltaTable(spark, path)) {
       return List.of();
     }
-    String condition = "job = '" + job.replace("'", "''") + "' AND status = '" + RunRecord.RUNNING + "'";
+    String condition = "job = '" + job.replace("'", "''") + "' AND status = '" + RunRecord.RUNNING + "'"
+        + (scopePrefix.isEmpty() ? "" : " AND startswith(scope, '" + scopePrefix.replace("'", "''") + "')");
     List<Leftover> leftovers = spark.read().format("delta").load(path).where(condition)
         .select("run_id", "scope").collectAsList().stream()
         .map(found -> new Leftover(found.getString(0), found.getString(1))).toList();

@@ -8,7 +8,8 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Appends rows to an append-only log table ({@code _system/gold_builds}, {@code _system/view_status}).
  * Blind appends never conflict with each other; only two first writers creating the table can,
- * and then the append is retried (a refused commit wrote nothing).
+ * and then the append is retried (a refused commit wrote nothing). A column added to a log's
+ * schema is added to the table; older rows read null.
  */
 public final class LogAppend {
 
@@ -16,6 +17,7 @@ public final class LogAppend {
 
   public static void append(SparkSession spark, String path, StructType schema, List<Row> rows) {
     ConflictRetry.onConflict("append to " + path,
-        () -> spark.createDataFrame(rows, schema).write().format("delta").mode("append").save(path));
+        () -> spark.createDataFrame(rows, schema).write().format("delta").mode("append")
+            .option("mergeSchema", "true").save(path)); // a log that gained a column takes it in
   }
 }

@@ -71,7 +71,7 @@ final class BenchLatencyCommand implements Callable<Integer> {
     TableLocations locations = new TableLocations(run.config().storage());
     String viewPath = locations.view(VIEW);
     LakehouseService service = new LakehouseService(spark, run.config(), SuiteLoader.load("silver_events", Optional.empty()),
-        ViewsCommand.definitions(run.config(), null));
+        dev.lakehouse.views.ViewDefinitions.load(Optional.empty()));
     List<Sent> sent = new ArrayList<>();
     long baseVersion;
     service.start();

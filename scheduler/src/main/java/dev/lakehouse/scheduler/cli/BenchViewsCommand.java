@@ -6,7 +6,8 @@ import dev.lakehouse.core.storage.TableLocations;
 import dev.lakehouse.localkafka.generator.GeneratorSpec;
 import dev.lakehouse.quality.suite.ExpectationSuite;
 import dev.lakehouse.quality.suite.SuiteLoader;
-import dev.lakehouse.silver.SilverSchema;
+import dev.lakehouse.core.definitions.BuiltInPipeline;
+import dev.lakehouse.silver.TableRefiner;
 import dev.lakehouse.views.RefreshPolicy;
 import dev.lakehouse.views.ViewDefinition;
 import dev.lakehouse.views.ViewDefinitions;
@@ -68,11 +69,12 @@ final class BenchViewsCommand implements Callable<Integer> {
     Instant windowStart = ViewRefresher.windowStart(view, now);
 
     long started = System.nanoTime();
-    writeHistory(spark, new TableLocations(run.config().storage()).silver(SilverSchema.EVENTS), history, windowStart, recent);
+    ExpectationSuite suite = SuiteLoader.load("silver_events", Optional.empty());
+    org.apache.spark.sql.types.StructType silverSchema = new TableRefiner(BuiltInPipeline.events(), suite).emptySilver(spark).schema();
+    writeHistory(spark, new TableLocations(run.config().storage()).silver("events"), silverSchema, history, windowStart, recent);
     System.out.printf("bench views: wrote %,d events of history into silver (%s .. %s) in %.1f s%n", history, windowStart,
         recent, seconds(System.nanoTime() - started));
 
-    ExpectationSuite suite = SuiteLoader.load("silver_events", Optional.empty());
     ViewRefresher refresher = new ViewRefresher(spark, run.config(), suite);
     print("first refresh", refresher.refresh(view));
 
@@ -97,7 +99,8 @@ final class BenchViewsCommand implements Callable<Integer> {
   }
 
   /** {@code count} plausible silver events spread evenly over [from, to). */
-  private static void writeHistory(SparkSession spark, String path, long count, Instant from, Instant to) {
+  private static void writeHistory(SparkSession spark, String path, org.apache.spark.sql.types.StructType schema, long count,
+      Instant from, Instant to) {
     long fromMicros = from.toEpochMilli() * 1000;
     double stepMicros = (to.toEpochMilli() - from.toEpochMilli()) * 1000.0 / count;
     Dataset<Row> events = spark.range(count).selectExpr(
@@ -112,7 +115,7 @@ final class BenchViewsCommand implements Callable<Integer> {
         "CASE WHEN id % 5 = 3 THEN 'EUR' END AS currency")
         .selectExpr("*", "to_date(event_time) AS event_date", "hour(event_time) AS event_hour",
             "event_time + INTERVAL 5 SECONDS AS ingested_at");
-    Column[] columns = java.util.Arrays.stream(SilverSchema.EVENTS_SCHEMA.fields())
+    Column[] columns = java.util.Arrays.stream(schema.fields())
         .map(field -> events.col(field.name()).cast(field.dataType()).as(field.name())).toArray(Column[]::new);
     // one file per hour of event time, as silver's hourly runs leave it
     int hours = (int) Math.max(1, Duration.between(from, to).toHours());

@@ -102,7 +102,7 @@ final class DemoCommand implements Callable<Integer> {
             + new TableLocations(config.storage()).system("quality_results") + "` ORDER BY validated_at DESC LIMIT 4");
 
     step(out, 6, "gold (every date never built or whose silver changed)");
-    GoldBuilder gold = new GoldBuilder(spark, config, GoldDefinitions.load(config.definitions().folder("gold")));
+    GoldBuilder gold = new GoldBuilder(spark, config, GoldDefinitions.load(Optional.empty())); // the demo is the built-in pipeline
     GoldCommand.run(gold, gold.plan(), GoldBuilder.JOB, false, out);
     printQuery(out, spark, "gold.daily_event_metrics",
         "SELECT * FROM delta.`" + gold.goldTable("daily_event_metrics") + "` ORDER BY event_date, event_type");

@@ -2,6 +2,7 @@ package dev.lakehouse.scheduler.cli;
 
 import dev.lakehouse.core.config.DefinitionsConfig;
 import dev.lakehouse.core.config.LakehouseConfig;
+import dev.lakehouse.scheduler.pipeline.PipelineRuntime;
 import dev.lakehouse.core.partition.DateRange;
 import dev.lakehouse.core.spark.SparkSessions;
 import dev.lakehouse.gold.DateBuild;
@@ -24,9 +25,9 @@ import picocli.CommandLine.ParentCommand;
     name = "gold",
     mixinStandardHelpOptions = true,
     description = {
-      "Build the gold tables from silver.events, one event_date partition at a time (replaceWhere).",
+      "Build the gold tables from the silver tables, one event_date partition at a time (replaceWhere).",
       "With --date: every gold table for that date. Without: every date never built and every date",
-      "whose silver partition changed after its gold was built (late events, silver reruns)."
+      "on which a silver table it reads changed after its gold was built (late events, silver reruns)."
     })
 final class GoldCommand implements Callable<Integer> {
 
@@ -39,35 +40,36 @@ final class GoldCommand implements Callable<Integer> {
   boolean dryRun;
 
   @Option(names = "--definitions", paramLabel = "DIR",
-      description = "Folder of user definitions (gold/<table>.sql adds or replaces a table); default: definitions.dir.")
+      description = "Folder of pipeline definitions (default: definitions.dir).")
   Path definitions;
 
   @Override
   public Integer call() {
-    LakehouseConfig config = root.config();
-    GoldBuilder gold = builder(config, definitions, "lakehouse-gold");
+    GoldBuilder gold = builder(root.runtime("lakehouse-gold", definitions));
     GoldPlan plan = date == null ? gold.plan() : gold.planRange(DateRange.of(DateRange.parseDate("--date", date)));
     run(gold, plan, GoldBuilder.JOB, dryRun, System.out);
     return 0;
   }
 
-  static GoldBuilder builder(LakehouseConfig config, Path definitionsDir, String appName) {
-    LakehouseConfig effective = definitionsDir == null ? config : config.withDefinitions(new DefinitionsConfig(definitionsDir.toString()));
-    return new GoldBuilder(SparkSessions.getOrCreate(effective, appName), effective,
-        GoldDefinitions.load(effective.definitions().folder("gold")));
+  static GoldBuilder builder(PipelineRuntime runtime) {
+    if (runtime.pipeline().gold().isEmpty()) {
+      throw new dev.lakehouse.core.LakehouseException("the " + runtime.pipeline().describe() + " has no gold tables"
+          + " (gold/<table>.sql); nothing to build");
+    }
+    return runtime.goldBuilder();
   }
 
   /** Prints the plan, then builds it (unless a dry run) with a line per date. */
   static Optional<GoldRunResult> run(GoldBuilder gold, GoldPlan plan, String job, boolean dryRun, PrintStream out) {
     String tables = gold.definitions().stream().map(definition -> definition.table()).collect(Collectors.joining(", "));
     if (plan.isEmpty()) {
-      out.printf("gold is up to date with silver version %d (tables: %s)%n", plan.silverVersion(), tables);
+      out.printf("gold is up to date with silver version %s (tables: %s)%n", plan.silverVersion(), tables);
       if (!dryRun) {
         gold.build(plan, job, build -> { }); // records the run
       }
       return Optional.empty();
     }
-    out.printf("%s %d date(s) from silver version %d (tables: %s):%n", dryRun ? "would build" : "building",
+    out.printf("%s %d date(s) from silver version %s (tables: %s):%n", dryRun ? "would build" : "building",
         plan.dates().size(), plan.silverVersion(), tables);
     if (dryRun) {
       for (DatePlan date : plan.dates()) {
@@ -85,7 +87,7 @@ final class GoldCommand implements Callable<Integer> {
     String rows = build.rowsByTable().entrySet().stream()
         .map(entry -> String.format("%s %,d", entry.getKey(), entry.getValue()))
         .collect(Collectors.joining(", "));
-    out.printf("  %s  %,d silver events -> %s  (%.1f s; %s)%n", build.date(), build.silverRows(), rows,
+    out.printf("  %s  %,d silver rows -> %s  (%.1f s; %s)%n", build.date(), build.silverRows(), rows,
         build.duration().toMillis() / 1000.0, build.reason());
   }
 }

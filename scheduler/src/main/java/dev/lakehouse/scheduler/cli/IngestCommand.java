@@ -25,7 +25,7 @@ import picocli.CommandLine.ParentCommand;
     mixinStandardHelpOptions = true,
     description = {
       "Stream Kafka topics into bronze Delta tables, exactly once.",
-      "One checkpointed query per configured source topic, into bronze/<source>.",
+      "One checkpointed query per source topic of the pipeline, into bronze/<source>.",
       "Without --once it runs until Ctrl-C/SIGTERM with the configured trigger interval."
     })
 final class IngestCommand implements Callable<Integer> {
@@ -39,15 +39,19 @@ final class IngestCommand implements Callable<Integer> {
   @Option(names = "--once", description = "Ingest everything available now, then exit.")
   boolean once;
 
-  @Option(names = "--source", paramLabel = "NAME", description = "Only these sources (default: all configured).")
+  @Option(names = "--source", paramLabel = "NAME", description = "Only these sources (default: every source of the pipeline).")
   List<String> sourceNames;
+
+  @Option(names = "--definitions", paramLabel = "DIR", description = "Folder of pipeline definitions (default: definitions.dir).")
+  java.nio.file.Path definitions;
 
   @Override
   public Integer call() {
-    LakehouseConfig config = root.config();
-    List<SourceConfig> sources =
-        sourceNames == null ? config.kafka().sources() : sourceNames.stream().map(config.kafka()::source).toList();
-    SparkSession spark = SparkSessions.getOrCreate(config, "lakehouse-ingest");
+    dev.lakehouse.scheduler.pipeline.PipelineRuntime runtime = root.runtime("lakehouse-ingest", definitions);
+    LakehouseConfig config = runtime.config();
+    List<SourceConfig> sources = sourceNames == null ? runtime.pipeline().sources()
+        : sourceNames.stream().map(runtime.pipeline()::source).toList();
+    SparkSession spark = runtime.spark();
     BronzeIngest ingest = new BronzeIngest(spark, config);
     if (once) {
       sources.forEach(source -> print(ingest.runUntilCaughtUp(source)));

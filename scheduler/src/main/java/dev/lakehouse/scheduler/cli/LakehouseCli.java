@@ -2,7 +2,9 @@ package dev.lakehouse.scheduler.cli;
 
 import dev.lakehouse.core.LakehouseException;
 import dev.lakehouse.core.config.ConfigLoader;
+import dev.lakehouse.core.config.DefinitionsConfig;
 import dev.lakehouse.core.config.LakehouseConfig;
+import dev.lakehouse.scheduler.pipeline.PipelineRuntime;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -18,6 +20,8 @@ import picocli.CommandLine.Option;
     description = "Kafka → bronze → silver → gold Delta tables and materialized views on Spark.",
     subcommands = {
       DemoCommand.class,
+      InitCommand.class,
+      ValidateCommand.class,
       LocalCommand.class,
       GenerateCommand.class,
       IngestCommand.class,
@@ -53,6 +57,16 @@ public final class LakehouseCli implements Runnable {
       config = ConfigLoader.load(Optional.ofNullable(configFile), System.getenv());
     }
     return config;
+  }
+
+  /** The configuration with {@code definitions} (a command's --definitions) winning over definitions.dir. */
+  LakehouseConfig config(Path definitions) {
+    return definitions == null ? config() : config().withDefinitions(new DefinitionsConfig(definitions.toString()));
+  }
+
+  /** The checked pipeline and its session: what every data command starts with. */
+  PipelineRuntime runtime(String appName, Path definitions) {
+    return PipelineRuntime.open(config(definitions), System.getenv(), appName);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.lakehouse.scheduler.cli;
 
 import dev.lakehouse.core.config.LakehouseConfig;
+import dev.lakehouse.scheduler.pipeline.PipelineRuntime;
 import dev.lakehouse.core.partition.DateRange;
 import dev.lakehouse.core.spark.SparkSessions;
 import dev.lakehouse.gold.GoldBuilder;
@@ -53,28 +54,31 @@ final class RerunCommand implements Runnable {
   }
 
   @Command(name = "silver", mixinStandardHelpOptions = true,
-      description = {"Rebuild silver.events for event dates FROM..TO (inclusive) from all of bronze.",
-          "The partitions are replaced in one commit (replaceWhere); other dates are not touched."})
+      description = {"Rebuild the silver tables (or --table NAME) for event dates FROM..TO (inclusive) from all",
+          "of bronze. The partitions are replaced in one commit (replaceWhere); other dates are not touched."})
   static final class Silver implements Callable<Integer> {
 
     @ParentCommand RerunCommand rerun;
 
     @Mixin RangeOptions options;
 
-    @Option(names = "--expectations", paramLabel = "DIR", description = "Folder with replacement GE suites.")
-    Path expectations;
+    @Option(names = "--table", paramLabel = "NAME", description = "Only this silver table (default: every table).")
+    String table;
+
+    @Option(names = "--definitions", paramLabel = "DIR", description = "Folder of pipeline definitions (default: definitions.dir).")
+    Path definitions;
 
     @Override
     public Integer call() {
-      LakehouseConfig config = rerun.root.config();
-      DateRange range = options.range(config);
-      rerunSilver(config, range, expectations, options.dryRun, System.out);
+      PipelineRuntime runtime = rerun.root.runtime("lakehouse-rerun", definitions);
+      DateRange range = options.range(runtime.config());
+      rerunSilver(runtime, Optional.ofNullable(table), range, options.dryRun, System.out);
       return 0;
     }
   }
 
   @Command(name = "gold", mixinStandardHelpOptions = true,
-      description = {"Rebuild every gold table for event dates FROM..TO (inclusive) from silver.events,",
+      description = {"Rebuild every gold table for event dates FROM..TO (inclusive) from the silver tables,",
           "one date at a time, each date's partition replaced in one commit; other dates are not touched."})
   static final class Gold implements Callable<Integer> {
 
@@ -87,9 +91,8 @@ final class RerunCommand implements Runnable {
 
     @Override
     public Integer call() {
-      LakehouseConfig config = rerun.root.config();
-      DateRange range = options.range(config);
-      rerunGold(config, range, definitions, options.dryRun, System.out);
+      PipelineRuntime runtime = rerun.root.runtime("lakehouse-rerun", definitions);
+      rerunGold(runtime, options.range(runtime.config()), options.dryRun, System.out);
       return 0;
     }
   }
@@ -102,36 +105,37 @@ final class RerunCommand implements Runnable {
 
     @Mixin RangeOptions options;
 
-    @Option(names = "--expectations", paramLabel = "DIR", description = "Folder with replacement GE suites.")
-    Path expectations;
-
-    @Option(names = "--definitions", paramLabel = "DIR", description = "Folder of user definitions (default: definitions.dir).")
+    @Option(names = "--definitions", paramLabel = "DIR", description = "Folder of pipeline definitions (default: definitions.dir).")
     Path definitions;
 
     @Override
     public Integer call() {
-      LakehouseConfig config = rerun.root.config();
-      DateRange range = options.range(config);
-      rerunSilver(config, range, expectations, options.dryRun, System.out);
-      rerunGold(config, range, definitions, options.dryRun, System.out);
+      PipelineRuntime runtime = rerun.root.runtime("lakehouse-rerun", definitions);
+      DateRange range = options.range(runtime.config());
+      rerunSilver(runtime, Optional.empty(), range, options.dryRun, System.out);
+      if (!runtime.pipeline().gold().isEmpty()) {
+        rerunGold(runtime, range, options.dryRun, System.out);
+      }
       return 0;
     }
   }
 
-  static void rerunSilver(LakehouseConfig config, DateRange range, Path expectations, boolean dryRun, PrintStream out) {
-    SilverRefine refine = new SilverRefine(SparkSessions.getOrCreate(config, "lakehouse-rerun"), config,
-        SuiteLoader.load("silver_events", Optional.ofNullable(expectations)));
-    if (dryRun) {
-      out.printf("would rebuild silver/events for event dates %s (%d days) from all of bronze;"
-          + " those dates hold %,d events now%n", range, range.days(), refine.eventsIn(range));
-      return;
+  static void rerunSilver(PipelineRuntime runtime, Optional<String> table, DateRange range, boolean dryRun, PrintStream out) {
+    for (SilverRefine refine : runtime.silverRefines(table)) {
+      String name = refine.table().name();
+      if (dryRun) {
+        out.printf("would rebuild silver/%s for event dates %s (%d days) from all of bronze/%s;"
+            + " those dates hold %,d rows now%n", name, range, range.days(), refine.table().source(), refine.eventsIn(range));
+        continue;
+      }
+      out.printf("rebuilding silver/%s for event dates %s (%d days) from all of bronze/%s%n", name, range, range.days(),
+          refine.table().source());
+      SilverCommand.print(refine.rebuild(range), refine);
     }
-    out.printf("rebuilding silver/events for event dates %s (%d days) from all of bronze%n", range, range.days());
-    SilverCommand.print(refine.rebuild(range), refine);
   }
 
-  static void rerunGold(LakehouseConfig config, DateRange range, Path definitions, boolean dryRun, PrintStream out) {
-    GoldBuilder gold = GoldCommand.builder(config, definitions, "lakehouse-rerun");
+  static void rerunGold(PipelineRuntime runtime, DateRange range, boolean dryRun, PrintStream out) {
+    GoldBuilder gold = GoldCommand.builder(runtime);
     GoldCommand.run(gold, gold.planRange(range), GoldBuilder.RERUN_JOB, dryRun, out);
   }
 }

@@ -1,6 +1,7 @@
 package dev.lakehouse.scheduler.cli;
 
 import dev.lakehouse.core.config.LakehouseConfig;
+import dev.lakehouse.scheduler.pipeline.PipelineRuntime;
 import dev.lakehouse.core.spark.SparkSessions;
 import dev.lakehouse.quality.suite.SuiteLoader;
 import dev.lakehouse.scheduler.service.LakehouseService;
@@ -39,14 +40,14 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    LakehouseConfig config = root.config();
-    SparkSession spark = SparkSessions.getOrCreate(config, "lakehouse-run");
-    LakehouseService service = new LakehouseService(spark, config,
-        SuiteLoader.load("silver_events", Optional.empty()), ViewsCommand.definitions(config, definitions));
+    PipelineRuntime runtime = root.runtime("lakehouse-run", definitions);
+    LakehouseConfig config = runtime.config();
+    SparkSession spark = runtime.spark();
+    LakehouseService service = new LakehouseService(runtime);
     ShutdownHookManager.get().addShutdownHook(service::stop, STOP_PRIORITY);
     service.start();
     if (serve) {
-      JdbcServer server = ServeCommand.start(config, spark);
+      JdbcServer server = ServeCommand.start(runtime);
       // stopped first: no new queries while the jobs wind down
       ShutdownHookManager.get().addShutdownHook(server::close, STOP_PRIORITY + 1);
     }

@@ -48,6 +48,11 @@ final class ServeCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** {@code run --serve}: the service's session and configuration. */
+  static JdbcServer start(dev.lakehouse.scheduler.pipeline.PipelineRuntime runtime) {
+    return start(runtime.config(), runtime.spark());
+  }
+
   /** Starts the server on {@code spark} and prints how to connect; shared with {@code run --serve}. */
   static JdbcServer start(LakehouseConfig config, org.apache.spark.sql.SparkSession spark) {
     JdbcServer server = JdbcServer.start(spark, new TableLocations(config.storage()), config.serve());

@@ -1,50 +1,60 @@
 package dev.lakehouse.scheduler.cli;
 
-import dev.lakehouse.core.config.LakehouseConfig;
-import dev.lakehouse.core.spark.SparkSessions;
-import dev.lakehouse.quality.suite.SuiteLoader;
+import dev.lakehouse.scheduler.pipeline.PipelineRuntime;
 import dev.lakehouse.silver.SilverRefine;
 import dev.lakehouse.silver.SilverRunResult;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code lakehouse silver}: one incremental bronze → silver run. */
+/** {@code lakehouse silver [--table NAME]}: one incremental bronze → silver run per table. */
 @Command(
     name = "silver",
     mixinStandardHelpOptions = true,
     description = {
-      "Refine the bronze rows that arrived since the last run into silver.events.",
-      "Parses strictly, runs the expectation suite (row-level failures go to quarantine.events,",
-      "table-level failures at severity error stop the batch), and dedupes on event_id."
+      "Refine the bronze rows that arrived since the last run into each silver table (or those named).",
+      "Parses strictly by the table's columns, runs its expectation suite (row-level failures go to",
+      "quarantine/<table>, table-level failures at severity error stop the batch), and dedupes on its key."
     })
 final class SilverCommand implements Callable<Integer> {
 
   @ParentCommand LakehouseCli root;
 
-  @Option(names = "--expectations", paramLabel = "DIR",
-      description = "Folder with <suite>.json Great Expectations suites that replace the built-in ones.")
-  Path expectations;
+  @Option(names = "--table", paramLabel = "NAME", description = "Only this silver table (repeatable; default: every table).")
+  List<String> tables;
 
-  @Option(names = "--suite", defaultValue = "silver_events", description = "Suite name (default: ${DEFAULT-VALUE}).")
-  String suite;
+  @Option(names = "--definitions", paramLabel = "DIR", description = "Folder of pipeline definitions (default: definitions.dir).")
+  Path definitions;
 
   @Override
   public Integer call() {
-    LakehouseConfig config = root.config();
-    SilverRefine refine = new SilverRefine(SparkSessions.getOrCreate(config, "lakehouse-silver"), config,
-        SuiteLoader.load(suite, Optional.ofNullable(expectations)));
-    print(refine.run(), refine);
+    PipelineRuntime runtime = root.runtime("lakehouse-silver", definitions);
+    List<SilverRefine> refines = new ArrayList<>();
+    if (tables == null) {
+      refines.addAll(runtime.silverRefines(Optional.empty()));
+    } else {
+      tables.forEach(table -> refines.addAll(runtime.silverRefines(Optional.of(table))));
+    }
+    for (SilverRefine refine : refines) {
+      if (tables == null && !refine.bronzeExists()) {
+        System.out.printf("silver/%s: bronze/%s has no data yet; ingest first (`./lakehouse ingest --once`)%n",
+            refine.table().name(), refine.table().source());
+        continue;
+      }
+      print(refine.run(), refine);
+    }
     return 0;
   }
 
   static void print(SilverRunResult result, SilverRefine refine) {
-    System.out.printf("silver/events: %,d bronze rows in %d batches -> %,d new events, %,d quarantined,"
+    System.out.printf("silver/%s: %,d bronze rows in %d batches -> %,d new rows, %,d quarantined,"
             + " %,d duplicates dropped, %.1f s%n  silver: %s%n  quarantine: %s%n",
-        result.rowsIn(), result.batches(), result.rowsOut(), result.quarantined(), result.duplicates(),
+        refine.table().name(), result.rowsIn(), result.batches(), result.rowsOut(), result.quarantined(), result.duplicates(),
         result.duration().toMillis() / 1000.0, refine.silverTable(), refine.quarantineTable());
   }
 }

@@ -5,6 +5,10 @@ import static org.apache.spark.sql.functions.col;
 import dev.lakehouse.core.config.Durations;
 import dev.lakehouse.bronze.OutageWatch;
 import dev.lakehouse.core.config.LakehouseConfig;
+import dev.lakehouse.core.config.SourceConfig;
+import dev.lakehouse.core.definitions.SilverTableDefinition;
+import dev.lakehouse.scheduler.pipeline.PipelineRuntime;
+import java.util.List;
 import dev.lakehouse.core.runs.RunLog;
 import dev.lakehouse.core.spark.SparkSessions;
 import dev.lakehouse.core.storage.TableLocations;
@@ -49,9 +53,10 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    LakehouseConfig config = root.config();
-    SparkSession spark = SparkSessions.getOrCreate(config, "lakehouse-status");
-    TableLocations locations = new TableLocations(config.storage());
+    PipelineRuntime runtime = root.runtime("lakehouse-status", definitions);
+    LakehouseConfig config = runtime.config();
+    SparkSession spark = runtime.spark();
+    TableLocations locations = runtime.locations();
     PrintStream out = System.out;
     Instant now = Instant.now();
     out.printf("%-8s %-16s %-24s %-10s %-9s %-10s %s%n", "layer", "name", "last", "status", "age", "allowance", "state");
@@ -66,22 +71,28 @@ final class StatusCommand implements Callable<Integer> {
       return STALE_EXIT; // every line below reads the storage
     }
 
-    String bronze = locations.bronze(config.kafka().source("clickstream").name());
-    if (DeltaTable.isDeltaTable(spark, bronze)) {
-      Row commit = DeltaTable.forPath(spark, bronze).history(1).select("version", "timestamp").first();
-      out.printf("%-8s %-16s %-24s %-10s %-9s %-10s %s%n", "bronze", "clickstream", "commit v" + commit.getLong(0), "-",
-          ViewsCommand.ago(Duration.between(commit.getTimestamp(1).toInstant(), now)), "-", "ok (streaming; ages while no events arrive)");
-    } else {
-      line(out, "bronze", "clickstream", "no table yet", "-", null, null, now);
+    for (SourceConfig source : runtime.pipeline().sources()) {
+      String bronze = locations.bronze(source.name());
+      if (DeltaTable.isDeltaTable(spark, bronze)) {
+        Row commit = DeltaTable.forPath(spark, bronze).history(1).select("version", "timestamp").first();
+        out.printf("%-8s %-16s %-24s %-10s %-9s %-10s %s%n", "bronze", source.name(), "commit v" + commit.getLong(0), "-",
+            ViewsCommand.ago(Duration.between(commit.getTimestamp(1).toInstant(), now)), "-", "ok (streaming; ages while no events arrive)");
+      } else {
+        line(out, "bronze", source.name(), "no table yet", "-", null, null, now);
+      }
     }
 
     Map<String, Row> lastRuns = lastRuns(spark, locations);
-    job(out, "silver", "events", lastRuns.get("silver"), allowance(config.schedules().silver()), now);
-    job(out, "gold", "daily tables", lastRuns.get("gold"), allowance(config.schedules().gold()), now);
+    for (SilverTableDefinition table : runtime.pipeline().silverTables()) {
+      job(out, "silver", table.name(), lastRuns.get("silver:" + table.name()), allowance(config.schedules().silver()), now);
+    }
+    if (!runtime.pipeline().gold().isEmpty()) {
+      job(out, "gold", "daily tables", lastRuns.get("gold"), allowance(config.schedules().gold()), now);
+    }
 
     Map<String, Row> views = new HashMap<>();
     new ViewStatusLog(spark, locations).latest().forEach(row -> views.put(row.getString(row.fieldIndex("view")), row));
-    for (ViewDefinition view : ViewsCommand.definitions(config, definitions)) {
+    for (ViewDefinition view : runtime.pipeline().views()) {
       Row last = views.get(view.name());
       Duration allowance = view.schedule().every().map(every -> every.multipliedBy(2).plusMinutes(1)).orElse(Duration.ofHours(26));
       if (last == null) {
@@ -94,8 +105,16 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     String quality = locations.system(QualityResultsStore.TABLE);
-    if (DeltaTable.isDeltaTable(spark, quality)) {
-      Row result = spark.read().format("delta").load(quality).orderBy(col("validated_at").desc()).first();
+    List<String> suites = runtime.pipeline().silverTables().stream().map(table -> runtime.pipeline().suite(table.name()).name())
+        .distinct().toList();
+    for (String suite : DeltaTable.isDeltaTable(spark, quality) ? suites : List.<String>of()) {
+      List<Row> newest = spark.read().format("delta").load(quality)
+          .where(col("suite").equalTo(suite).and(col("run_id").endsWith("-table").or(col("run_id").endsWith("-rows"))))
+          .orderBy(col("validated_at").desc()).limit(1).collectAsList();
+      if (newest.isEmpty()) {
+        continue;
+      }
+      Row result = newest.get(0);
       out.printf("%-8s %-16s %-24s %-10s %-9s %-10s %s%n", "quality", result.getString(result.fieldIndex("suite")),
           result.getString(result.fieldIndex("run_id")), result.getBoolean(result.fieldIndex("success")) ? "success" : "failures",
           ViewsCommand.ago(Duration.between(result.getTimestamp(result.fieldIndex("validated_at")).toInstant(), now)), "-",
@@ -132,7 +151,7 @@ final class StatusCommand implements Callable<Integer> {
         ended == null ? "-" : ViewsCommand.ago(Duration.between(ended, now)), allowance == null ? "-" : ViewsCommand.ago(allowance), state);
   }
 
-  /** The newest run of each job family (silver, gold), reruns included. */
+  /** The newest run of each job family ({@code silver:<table>}, gold), reruns included. */
   private static Map<String, Row> lastRuns(SparkSession spark, TableLocations locations) {
     Map<String, Row> last = new HashMap<>();
     String runs = locations.system(RunLog.TABLE);
@@ -141,7 +160,10 @@ final class StatusCommand implements Callable<Integer> {
     }
     for (Row row : spark.read().format("delta").load(runs).orderBy(col("ended_at").asc()).collectAsList()) {
       String job = row.getString(row.fieldIndex("job"));
-      String family = job.startsWith("gold") ? "gold" : job.startsWith("silver") ? "silver" : job;
+      String scope = String.valueOf(row.getString(row.fieldIndex("scope")));
+      // silver scopes start with "<table>: "; runs from before there were several tables have none
+      String table = scope.matches("[a-z][a-z0-9_]*: .*") ? scope.substring(0, scope.indexOf(':')) : "events";
+      String family = job.startsWith("gold") ? "gold" : job.startsWith("silver") ? "silver:" + table : job;
       last.put(family, row);
     }
     return last;

@@ -3,6 +3,7 @@ package dev.lakehouse.scheduler.cli;
 import dev.lakehouse.core.LakehouseException;
 import dev.lakehouse.core.config.DefinitionsConfig;
 import dev.lakehouse.core.config.LakehouseConfig;
+import dev.lakehouse.scheduler.pipeline.PipelineRuntime;
 import dev.lakehouse.core.spark.SparkSessions;
 import dev.lakehouse.quality.suite.SuiteLoader;
 import dev.lakehouse.views.ViewDefinition;
@@ -42,11 +43,6 @@ final class ViewsCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  static List<ViewDefinition> definitions(LakehouseConfig config, Path definitionsDir) {
-    Optional<Path> folder = definitionsDir != null ? new DefinitionsConfig(definitionsDir.toString()).folder("views")
-        : config.definitions().folder("views");
-    return ViewDefinitions.load(folder);
-  }
 
   /** The view called {@code name}, or a one-line error that lists the known ones. */
   static ViewDefinition named(List<ViewDefinition> all, String name) {
@@ -54,27 +50,23 @@ final class ViewsCommand implements Runnable {
         "no view named '" + name + "'; known views: " + String.join(", ", all.stream().map(ViewDefinition::name).toList())));
   }
 
-  static ViewRefresher refresher(LakehouseConfig config) {
-    return new ViewRefresher(SparkSessions.getOrCreate(config, "lakehouse-views"), config,
-        SuiteLoader.load("silver_events", Optional.empty()));
-  }
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "Each view's source, schedule, policy, last refresh and freshness.")
   static final class ListViews implements Callable<Integer> {
 
     @ParentCommand ViewsCommand views;
 
-    @Option(names = "--definitions", paramLabel = "DIR", description = "Folder of user definitions (default: definitions.dir).")
+    @Option(names = "--definitions", paramLabel = "DIR", description = "Folder of pipeline definitions (default: definitions.dir).")
     Path definitions;
 
     @Override
     public Integer call() {
-      LakehouseConfig config = views.root.config();
-      List<ViewDefinition> all = definitions(config, definitions);
+      PipelineRuntime runtime = views.root.runtime("lakehouse-views", definitions);
+      List<ViewDefinition> all = runtime.pipeline().views();
       Map<String, Row> latest = new HashMap<>();
-      refresher(config).status().latest().forEach(row -> latest.put(row.getString(row.fieldIndex("view")), row));
+      runtime.viewRefresher().status().latest().forEach(row -> latest.put(row.getString(row.fieldIndex("view")), row));
       PrintStream out = System.out;
-      out.printf("%-16s %-12s %-12s %-11s %-8s %-20s %-12s %-10s %s%n", "view", "source", "schedule", "refresh", "window",
+      out.printf("%-16s %-18s %-12s %-11s %-8s %-20s %-12s %-10s %s%n", "view", "source", "schedule", "refresh", "window",
           "last refresh", "mode", "freshness", "rows / reason");
       for (ViewDefinition view : all) {
         Row last = latest.get(view.name());
@@ -91,7 +83,7 @@ final class ViewsCommand implements Runnable {
           detail = mode.equals("FAILED") ? last.getString(last.fieldIndex("message"))
               : String.format("%,d rows; %s", last.getLong(last.fieldIndex("rows")), last.getString(last.fieldIndex("reason")));
         }
-        out.printf("%-16s %-12s %-12s %-11s %-8s %-20s %-12s %-10s %s%n", view.name(), view.source(), view.schedule(),
+        out.printf("%-16s %-18s %-12s %-11s %-8s %-20s %-12s %-10s %s%n", view.name(), view.source(), view.schedule(),
             view.refresh().name().toLowerCase(), ago(view.window()), when, mode, fresh, detail);
       }
       return 0;
@@ -106,18 +98,18 @@ final class ViewsCommand implements Runnable {
     @Parameters(paramLabel = "NAME", arity = "0..*", description = "Views to refresh (default: every view).")
     List<String> names = new ArrayList<>();
 
-    @Option(names = "--definitions", paramLabel = "DIR", description = "Folder of user definitions (default: definitions.dir).")
+    @Option(names = "--definitions", paramLabel = "DIR", description = "Folder of pipeline definitions (default: definitions.dir).")
     Path definitions;
 
     @Override
     public Integer call() {
-      LakehouseConfig config = views.root.config();
-      List<ViewDefinition> all = definitions(config, definitions);
+      PipelineRuntime runtime = views.root.runtime("lakehouse-views", definitions);
+      List<ViewDefinition> all = runtime.pipeline().views();
       List<ViewDefinition> chosen = new ArrayList<>();
       for (String name : names) {
         chosen.add(named(all, name));
       }
-      ViewRefresher refresher = refresher(config);
+      ViewRefresher refresher = runtime.viewRefresher();
       for (ViewDefinition view : chosen.isEmpty() ? all : chosen) {
         print(refresher.refresh(view), refresher, System.out);
       }

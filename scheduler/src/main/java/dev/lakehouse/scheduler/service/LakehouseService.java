@@ -5,6 +5,10 @@ import dev.lakehouse.bronze.OutageWatch;
 import dev.lakehouse.core.LakehouseException;
 import dev.lakehouse.core.config.LakehouseConfig;
 import dev.lakehouse.core.config.SourceConfig;
+import dev.lakehouse.scheduler.pipeline.Pipeline;
+import dev.lakehouse.scheduler.pipeline.PipelineLoader;
+import dev.lakehouse.scheduler.pipeline.PipelineRuntime;
+import java.util.Map;
 import dev.lakehouse.quality.suite.ExpectationSuite;
 import dev.lakehouse.views.ViewDefinition;
 import java.util.ArrayList;
@@ -33,24 +37,38 @@ public final class LakehouseService {
 
   private final SparkSession spark;
   private final LakehouseConfig config;
+  private final List<SourceConfig> sources;
   private final ServiceContext context;
   private final List<ViewDefinition> views;
   private final List<StreamingQuery> queries = new ArrayList<>();
   private Scheduler scheduler;
   private OutageWatch watch;
 
+  /** The built-in pipeline with {@code views} (tests and tools). */
   public LakehouseService(SparkSession spark, LakehouseConfig config, ExpectationSuite suite, List<ViewDefinition> views) {
-    this.spark = spark;
-    this.config = config;
-    this.views = List.copyOf(views);
-    this.context = new ServiceContext(spark, config, suite, views);
+    this(builtIn(spark, config, views));
+  }
+
+  public LakehouseService(PipelineRuntime runtime) {
+    this.spark = runtime.spark();
+    this.config = runtime.config();
+    this.sources = runtime.pipeline().sources();
+    this.views = runtime.pipeline().views();
+    this.context = new ServiceContext(runtime);
+  }
+
+  private static PipelineRuntime builtIn(SparkSession spark, LakehouseConfig config, List<ViewDefinition> views) {
+    Pipeline builtIn = PipelineLoader.load(dev.lakehouse.core.config.DefinitionsConfig.builtInOnly(), config.kafka(), Map.of());
+    Pipeline pipeline = new Pipeline(builtIn.origin(), builtIn.sources(), builtIn.silverTables(), builtIn.suites(),
+        builtIn.gold(), views);
+    return PipelineRuntime.open(config, pipeline, spark);
   }
 
   /** Starts the streams and the schedules; returns at once. */
   public synchronized void start() {
     watch = OutageWatch.start(spark, config);
     BronzeIngest ingest = new BronzeIngest(spark, config);
-    for (SourceConfig source : config.kafka().sources()) {
+    for (SourceConfig source : sources) {
       queries.add(ingest.startContinuous(source));
       LOG.info("streaming topic '{}' into bronze/{}", source.topic(), source.name());
     }
@@ -124,7 +142,7 @@ public final class LakehouseService {
       running = List.copyOf(queries);
     }
     for (int i = 0; i < running.size(); i++) {
-      ingest.awaitTermination(running.get(i), config.kafka().sources().get(i));
+      ingest.awaitTermination(running.get(i), sources.get(i));
     }
   }
 

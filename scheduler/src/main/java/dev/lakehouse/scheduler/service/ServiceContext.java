@@ -3,6 +3,7 @@ package dev.lakehouse.scheduler.service;
 import dev.lakehouse.core.config.LakehouseConfig;
 import dev.lakehouse.core.runs.RunLog;
 import dev.lakehouse.core.storage.TableLocations;
+import dev.lakehouse.scheduler.pipeline.PipelineRuntime;
 import dev.lakehouse.gold.GoldBuilder;
 import dev.lakehouse.gold.GoldDefinitions;
 import dev.lakehouse.quality.suite.ExpectationSuite;
@@ -27,7 +28,7 @@ final class ServiceContext {
   /** One finished job execution, kept for tests and the log. */
   record Execution(String job, Instant startedAt, Instant endedAt, boolean succeeded) {}
 
-  private final SilverRefine silver;
+  private final List<SilverRefine> silver;
   private final GoldBuilder gold;
   private final Map<String, ViewDefinition> views = new ConcurrentHashMap<>();
   private final Map<String, ViewRefresher> refreshers = new ConcurrentHashMap<>();
@@ -35,22 +36,24 @@ final class ServiceContext {
   private final RunLog runs;
   private final List<Execution> executions = Collections.synchronizedList(new ArrayList<>());
 
-  ServiceContext(SparkSession spark, LakehouseConfig config, ExpectationSuite suite, List<ViewDefinition> viewDefinitions) {
-    TableLocations locations = new TableLocations(config.storage());
-    this.silver = new SilverRefine(spark, config, suite);
-    this.gold = new GoldBuilder(spark, config, GoldDefinitions.load(config.definitions().folder("gold")));
-    for (ViewDefinition view : viewDefinitions) {
+  ServiceContext(PipelineRuntime runtime) {
+    TableLocations locations = runtime.locations();
+    this.silver = runtime.silverRefines(java.util.Optional.empty());
+    this.gold = runtime.pipeline().gold().isEmpty() ? null : runtime.goldBuilder();
+    for (ViewDefinition view : runtime.pipeline().views()) {
       views.put(view.name(), view);
-      refreshers.put(view.name(), new ViewRefresher(spark, config, suite));
+      refreshers.put(view.name(), runtime.viewRefresher());
     }
-    this.maintenance = new TableMaintenance(spark, locations, config.schedules().vacuumRetention());
-    this.runs = new RunLog(spark, locations);
+    this.maintenance = new TableMaintenance(runtime.spark(), locations, runtime.config().schedules().vacuumRetention());
+    this.runs = new RunLog(runtime.spark(), locations);
   }
 
-  SilverRefine silver() {
+  /** One per silver table, in name order. */
+  List<SilverRefine> silver() {
     return silver;
   }
 
+  /** Null when the pipeline has no gold tables. */
   GoldBuilder gold() {
     return gold;
   }

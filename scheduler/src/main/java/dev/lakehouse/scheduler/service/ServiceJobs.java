@@ -59,12 +59,25 @@ final class ServiceJobs {
   public static final class SilverJob extends ServiceJob {
     @Override
     void run(ServiceContext service, JobExecutionContext context) {
-      if (!service.silver().bronzeExists()) { // right after the first start: the streams have not written yet
-        LOG.info("silver: nothing ingested yet; it runs on its next slot");
-        return;
+      RuntimeException first = null;
+      for (dev.lakehouse.silver.SilverRefine silver : service.silver()) {
+        String table = silver.table().name();
+        if (!silver.bronzeExists()) { // right after the first start: the streams have not written yet
+          LOG.info("silver.{}: nothing ingested yet; it runs on its next slot", table);
+          continue;
+        }
+        try { // one table's failure (a failed gate) does not hold back the others
+          SilverRunResult result = silver.run();
+          LOG.info("silver.{}: {} bronze rows -> {} new rows, {} quarantined", table, result.rowsIn(), result.rowsOut(),
+              result.quarantined());
+        } catch (RuntimeException e) {
+          LOG.warn("silver.{} failed: {}", table, String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+          first = first == null ? e : first;
+        }
       }
-      SilverRunResult result = service.silver().run();
-      LOG.info("silver: {} bronze rows -> {} new events, {} quarantined", result.rowsIn(), result.rowsOut(), result.quarantined());
+      if (first != null) {
+        throw first;
+      }
     }
   }
 
@@ -73,6 +86,9 @@ final class ServiceJobs {
     @Override
     void run(ServiceContext service, JobExecutionContext context) {
       GoldBuilder gold = service.gold();
+      if (gold == null) {
+        return; // a pipeline without gold tables
+      }
       GoldPlan plan = gold.plan();
       GoldRunResult result = gold.build(plan, GoldBuilder.JOB,
           build -> LOG.info("gold {}: {} silver events ({})", build.date(), build.silverRows(), build.reason()));

@@ -1,0 +1,138 @@
+package dev.lakehouse.silver;
+
+import static org.apache.spark.sql.functions.lit;
+
+import dev.lakehouse.core.LakehouseException;
+import dev.lakehouse.core.definitions.SilverTableDefinition;
+import io.delta.tables.DeltaTable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Keeps a silver table in step with its definition: creates it (with the key and mode recorded
+ * as table properties), adds the columns a definition gained (older rows read null, no rewrite),
+ * and refuses a changed column type, key or mode, which only a rebuild can apply.
+ */
+final class SilverTableSchema {
+
+  static final String KEY_PROPERTY = "lakehouse.key";
+  static final String MODE_PROPERTY = "lakehouse.mode";
+
+  private final SparkSession spark;
+  private final SilverTableDefinition table;
+  private final String path;
+
+  SilverTableSchema(SparkSession spark, SilverTableDefinition table, String path) {
+    this.spark = spark;
+    this.table = table;
+    this.path = path;
+  }
+
+  /** What stands between the definition and the table as it is, if anything (no change is made). */
+  Optional<String> incompatibility(StructType wanted) {
+    if (!DeltaTable.isDeltaTable(spark, path)) {
+      return Optional.empty();
+    }
+    List<String> problems = new ArrayList<>();
+    StructType existing = spark.read().format("delta").load(path).schema();
+    for (StructField field : wanted.fields()) {
+      existingField(existing, field.name()).filter(found -> !sameType(found, field)).ifPresent(found -> problems.add(
+          "column " + field.name() + " is " + found.dataType().simpleString() + " in the table but "
+              + field.dataType().simpleString() + " in " + table.origin()));
+    }
+    Map<String, String> properties = properties();
+    String key = String.join(",", table.key());
+    if (properties.containsKey(KEY_PROPERTY) && !properties.get(KEY_PROPERTY).equals(key)) {
+      problems.add("the key is [" + properties.get(KEY_PROPERTY) + "] in the table but [" + key + "] in " + table.origin());
+    }
+    String mode = table.mode().name().toLowerCase(Locale.ROOT);
+    if (properties.containsKey(MODE_PROPERTY) && !properties.get(MODE_PROPERTY).equals(mode)) {
+      problems.add("the mode is " + properties.get(MODE_PROPERTY) + " in the table but " + mode + " in " + table.origin());
+    }
+    return problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems));
+  }
+
+  /**
+   * Makes the table ready for rows of {@code batch}'s schema and returns the batch with the
+   * columns the table has beyond the definition (a column removed from it) as nulls.
+   */
+  Dataset<Row> prepare(Dataset<Row> batch, String rerunHint) {
+    StructType wanted = batch.schema();
+    if (!DeltaTable.isDeltaTable(spark, path)) {
+      // atomic: the empty table and its first commit are one, so no reader sees a half-made table
+      DataFrameWriters.partitioned(batch.limit(0).write().format("delta"), table).save(path);
+      setProperties();
+      return batch;
+    }
+    incompatibility(wanted).ifPresent(problem -> {
+      throw new LakehouseException("silver." + table.name() + " does not match its definition: " + problem
+          + ". Such a change needs a rebuild: " + rerunHint);
+    });
+    StructType existing = spark.read().format("delta").load(path).schema();
+    List<StructField> added = new ArrayList<>();
+    for (StructField field : wanted.fields()) {
+      if (existingField(existing, field.name()).isEmpty()) {
+        added.add(field);
+      }
+    }
+    if (!added.isEmpty()) {
+      // a metadata-only commit: existing files are not rewritten and their rows read null
+      spark.sql("ALTER TABLE delta.`" + path + "` ADD COLUMNS ("
+          + added.stream().map(field -> "`" + field.name() + "` " + field.dataType().sql()).collect(Collectors.joining(", "))
+          + ")");
+    }
+    if (!properties().containsKey(KEY_PROPERTY)) {
+      setProperties();
+    }
+    Dataset<Row> aligned = batch;
+    for (StructField field : existing.fields()) {
+      if (existingField(wanted, field.name()).isEmpty()) {
+        aligned = aligned.withColumn(field.name(), lit(null).cast(field.dataType()));
+      }
+    }
+    return aligned;
+  }
+
+  private void setProperties() {
+    spark.sql("ALTER TABLE delta.`" + path + "` SET TBLPROPERTIES ('" + KEY_PROPERTY + "' = '" + String.join(",", table.key())
+        + "', '" + MODE_PROPERTY + "' = '" + table.mode().name().toLowerCase(Locale.ROOT) + "')");
+  }
+
+  private Map<String, String> properties() {
+    Row detail = DeltaTable.forPath(spark, path).detail().select("properties").first();
+    return scala.collection.JavaConverters.mapAsJavaMap(detail.<String, String>getMap(0));
+  }
+
+  private static Optional<StructField> existingField(StructType schema, String name) {
+    for (StructField field : schema.fields()) {
+      if (field.name().equalsIgnoreCase(name)) {
+        return Optional.of(field);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Types compared without nullability: Delta stores array elements as nullable whatever was written. */
+  private static boolean sameType(StructField a, StructField b) {
+    return a.dataType().simpleString().equals(b.dataType().simpleString());
+  }
+
+  /** How silver tables are partitioned. */
+  static final class DataFrameWriters {
+    private DataFrameWriters() {}
+
+    static <T> org.apache.spark.sql.DataFrameWriter<T> partitioned(org.apache.spark.sql.DataFrameWriter<T> writer,
+        SilverTableDefinition table) {
+      return table.isAppend() ? writer.partitionBy(SilverTableDefinition.EVENT_DATE) : writer;
+    }
+  }
+}

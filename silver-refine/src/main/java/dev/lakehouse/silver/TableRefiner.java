@@ -1,0 +1,208 @@
+package dev.lakehouse.silver;
+
+import static java.util.Objects.requireNonNull;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.size;
+
+import dev.lakehouse.core.definitions.SilverTableDefinition;
+import dev.lakehouse.quality.SuiteValidator;
+import dev.lakehouse.quality.Validation;
+import dev.lakehouse.quality.suite.ExpectationSuite;
+import dev.lakehouse.quality.suite.ExpectationType;
+import dev.lakehouse.silver.parse.RecordParser;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The refine rules of one silver table in one place (silver and {@code live.<table>} both use
+ * them): parse bronze values by the table's declared columns, run the suite's row-level
+ * expectations, split valid from quarantined rows, and keep the first arrival of each key.
+ *
+ * <p>A parsed frame holds the declared columns under their own names and bronze's Kafka columns
+ * under {@code _bronze_<name>} (a table may well declare a column {@code key} or {@code value}),
+ * except {@code ingested_at}, which silver keeps.
+ */
+public final class TableRefiner {
+
+  public static final String BRONZE_PREFIX = "_bronze_";
+  private static final String PARSE_ERRORS = "parse_errors";
+  private static final Column FAILED = size(col(Validation.FAILED_EXPECTATIONS)).gt(0);
+  /** Bronze's columns, renamed on parse, in quarantine's order. */
+  private static final List<String> BRONZE_COLUMNS = List.of("key", "value", "topic", "partition", "offset", "kafka_timestamp");
+
+  /** quarantine.<table>, in order: the raw record, its coordinates and why it failed. */
+  public static final List<String> QUARANTINE_COLUMNS =
+      List.of("key", "value", "topic", "partition", "offset", "kafka_timestamp", "ingested_at",
+          "failed_expectations", "run_id", "quarantined_at", "ingest_date");
+
+  /** bronze/<source>'s columns, as DESIGN.md states them. */
+  public static final StructType BRONZE_SCHEMA = new StructType()
+      .add("key", DataTypes.StringType)
+      .add("value", DataTypes.StringType)
+      .add("topic", DataTypes.StringType)
+      .add("partition", DataTypes.IntegerType)
+      .add("offset", DataTypes.LongType)
+      .add("kafka_timestamp", DataTypes.TimestampType)
+      .add("ingested_at", DataTypes.TimestampType)
+      .add("ingest_date", DataTypes.DateType);
+
+  private final SilverTableDefinition table;
+  private final ExpectationSuite rowSuite;
+  private final SuiteValidator validator = new SuiteValidator();
+  private final UserDefinedFunction parser;
+
+  public TableRefiner(SilverTableDefinition table, ExpectationSuite suite) {
+    this.table = requireNonNull(table, "table is null");
+    this.rowSuite = new ExpectationSuite(suite.name(), suite.of(ExpectationType.Scope.ROW));
+    this.parser = parserUdf(table);
+  }
+
+  public SilverTableDefinition table() {
+    return table;
+  }
+
+  /**
+   * Bronze rows with their parsed fields (and, for append tables, the UTC event date and the
+   * derived columns). The parser gets the value's bytes as Kafka delivered them (a Java String
+   * would already have replaced invalid UTF-8).
+   */
+  public Dataset<Row> parse(Dataset<Row> bronze) {
+    List<Column> columns = new ArrayList<>();
+    for (String name : BRONZE_COLUMNS) {
+      columns.add(col(name).as(BRONZE_PREFIX + name));
+    }
+    columns.add(col("ingested_at"));
+    columns.add(col("ingest_date").as(BRONZE_PREFIX + "ingest_date"));
+    columns.add(parser.apply(col("value").cast("binary")).as("parsed"));
+    Dataset<Row> parsed = bronze.select(columns.toArray(Column[]::new)).select(col("*"), col("parsed.*")).drop("parsed");
+    for (Map.Entry<String, String> derived : table.derived().entrySet()) {
+      parsed = parsed.withColumn(derived.getKey(), expr(derived.getValue()));
+    }
+    return parsed;
+  }
+
+  /** A parsed frame without rows: its schema is what parsing gives, derived columns included. */
+  public Dataset<Row> emptyParsed(org.apache.spark.sql.SparkSession spark) {
+    return parse(spark.createDataFrame(List.of(), BRONZE_SCHEMA));
+  }
+
+  /** silver.<table> without rows: its exact schema, in order. */
+  public Dataset<Row> emptySilver(org.apache.spark.sql.SparkSession spark) {
+    return emptyParsed(spark).select(silverColumns());
+  }
+
+  /** Row-level validation; {@code failed_expectations} also lists parse errors. */
+  public Refined validate(Dataset<Row> parsed, String runId) {
+    Validation validation = validator.validate(parsed, rowSuite, runId + "-rows");
+    Dataset<Row> annotated = withParseErrors(validation.rows());
+    return new Refined(annotated.where(not(FAILED)), annotated.where(FAILED), validation);
+  }
+
+  /** The rows that would pass {@link #validate}, without its report (no count or sample queries). */
+  public Dataset<Row> validRows(Dataset<Row> parsed) {
+    return withParseErrors(validator.annotateRows(parsed, rowSuite)).where(not(FAILED));
+  }
+
+  /** One row per key: the first to arrive (ingest time, then Kafka time and position). */
+  public Dataset<Row> firstArrivals(Dataset<Row> valid) {
+    return valid
+        .withColumn("_arrival", row_number().over(Window.partitionBy(keyColumns())
+            .orderBy(col("ingested_at"), col(BRONZE_PREFIX + "kafka_timestamp"), col(BRONZE_PREFIX + "partition"),
+                col(BRONZE_PREFIX + "offset"))))
+        .where(col("_arrival").equalTo(1))
+        .drop("_arrival");
+  }
+
+  /** Silver's columns, in order, of a parsed (and validated) frame. */
+  public Column[] silverColumns() {
+    return table.silverColumns().stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
+  }
+
+  /** Silver's columns plus the Kafka coordinates that order arrivals (what the live tail keeps). */
+  public Column[] silverColumnsWithArrival() {
+    List<Column> columns = new ArrayList<>(List.of(silverColumns()));
+    for (String name : List.of("kafka_timestamp", "partition", "offset")) {
+      columns.add(col(BRONZE_PREFIX + name));
+    }
+    return columns.toArray(Column[]::new);
+  }
+
+  /** Failed rows as quarantine stores them (bronze's names again), without run_id and quarantined_at. */
+  public Dataset<Row> quarantineRecords(Dataset<Row> quarantined) {
+    List<Column> columns = new ArrayList<>();
+    for (String name : BRONZE_COLUMNS) {
+      columns.add(col(BRONZE_PREFIX + name).as(name));
+    }
+    columns.add(col("ingested_at"));
+    columns.add(col(Validation.FAILED_EXPECTATIONS));
+    columns.add(col(BRONZE_PREFIX + "ingest_date").as("ingest_date"));
+    return quarantined.select(columns.toArray(Column[]::new));
+  }
+
+  public Column[] keyColumns() {
+    return table.key().stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
+  }
+
+  private static Dataset<Row> withParseErrors(Dataset<Row> annotated) {
+    return annotated
+        .withColumn(Validation.FAILED_EXPECTATIONS, concat(col(PARSE_ERRORS), col(Validation.FAILED_EXPECTATIONS)))
+        .drop(PARSE_ERRORS);
+  }
+
+  /** Valid rows, failed rows (with reasons), and the row-level validation result. */
+  public record Refined(Dataset<Row> valid, Dataset<Row> quarantined, Validation validation) {}
+
+  /** What the parser UDF returns: the declared columns, event_date (append), _extra (keep), parse_errors. */
+  static StructType parsedSchema(SilverTableDefinition table) {
+    StructType schema = table.parsedSchema();
+    if (table.isAppend()) {
+      schema = schema.add(SilverTableDefinition.EVENT_DATE, DataTypes.DateType, true);
+    }
+    if (table.unknownFields() == SilverTableDefinition.UnknownFields.KEEP) {
+      schema = schema.add(SilverTableDefinition.EXTRA, DataTypes.StringType, true);
+    }
+    return schema.add(PARSE_ERRORS, DataTypes.createArrayType(DataTypes.StringType, false), false);
+  }
+
+  private static UserDefinedFunction parserUdf(SilverTableDefinition table) {
+    RecordParser parser = new RecordParser(table);
+    int eventTimeIndex = table.isAppend() ? table.columns().indexOf(table.column(table.eventTimeColumn()).orElseThrow()) : -1;
+    boolean keep = table.unknownFields() == SilverTableDefinition.UnknownFields.KEEP;
+    UDF1<byte[], Row> parse = value -> {
+      RecordParser.Parsed parsed;
+      try {
+        parsed = parser.parse(value);
+      } catch (RuntimeException | StackOverflowError e) { // one bad record must never fail the batch
+        parsed = parser.failed("parse: internal error: " + e);
+      }
+      List<Object> fields = new ArrayList<>(parsed.values().length + 3);
+      java.util.Collections.addAll(fields, parsed.values());
+      if (eventTimeIndex >= 0) {
+        Object time = parsed.values()[eventTimeIndex];
+        fields.add(time == null ? null : ((Instant) time).atOffset(ZoneOffset.UTC).toLocalDate());
+      }
+      if (keep) {
+        fields.add(parsed.extra());
+      }
+      fields.add(parsed.errors().toArray(String[]::new));
+      return RowFactory.create(fields.toArray());
+    };
+    return org.apache.spark.sql.functions.udf(parse, parsedSchema(table));
+  }
+}
