@@ -265,7 +265,7 @@ public final class SilverRefine {
     if (!result.gatePassed()) {
       results.save(refined.validation(), false);
       results.save(result, false);
-      String message = "silver." + table.name() + " (" + scope + ") failed the quality gate (" + String.join(", ", result.gateFailures())
+      String message = "silver." + table.name() + " (" + scope.substring(scopePrefix(table.name()).length()) + ") failed the quality gate (" + String.join(", ", result.gateFailures())
           + "); nothing was published and bronze is untouched, so the next run retries it. Result: "
           + results.jsonPath(tableSuite.name(), runId + "-table");
       runs.record(new RunRecord(runId, JOB, scope, started, Instant.now(), RunRecord.FAILED, in, 0, 0, message));

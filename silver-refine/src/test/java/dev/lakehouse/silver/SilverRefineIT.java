@@ -148,7 +148,7 @@ class SilverRefineIT {
 
     assertThatThrownBy(gated::run)
         .isInstanceOf(QualityGateException.class)
-        .hasMessageContaining("silver (bronze batch 0) failed the quality gate (expect_table_row_count_to_be_between())")
+        .hasMessageContaining("silver.events (bronze batch 0) failed the quality gate (expect_table_row_count_to_be_between())")
         .hasMessageContaining("nothing was published");
     String silverTable = gated.silverTable();
     assertThat(io.delta.tables.DeltaTable.isDeltaTable(spark, silverTable)).isFalse();

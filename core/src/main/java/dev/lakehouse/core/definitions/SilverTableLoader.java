@@ -66,8 +66,9 @@ public final class SilverTableLoader {
         problems.add("unknown key '" + field + "'; known keys: " + String.join(", ", new java.util.TreeSet<>(KEYS)));
       }
     });
-    String source = text(root, "source", problems).orElse(table);
-    if (!TABLE_NAME.matcher(source).matches()) {
+    Optional<String> declaredSource = text(root, "source", problems);
+    String source = declaredSource.orElse(table);
+    if (declaredSource.isPresent() && !TABLE_NAME.matcher(source).matches()) {
       problems.add("source must be lower-case letters, digits and _ (it names bronze/<source>), cannot be: " + source);
     }
     String topic = text(root, "topic", problems).orElse("");
@@ -143,6 +144,7 @@ public final class SilverTableLoader {
         JsonNode type = spec.get("type");
         if (type == null || !type.isTextual()) {
           problems.add("column '" + name + "': type is missing");
+          problems.badColumns.add(name);
           continue;
         }
         typeText = type.asText();
@@ -153,12 +155,14 @@ public final class SilverTableLoader {
         required = requiredNode != null && requiredNode.asBoolean(false);
       } else {
         problems.add("column '" + name + "': give its type, e.g. " + name + ": {type: string}");
+        problems.badColumns.add(name);
         continue;
       }
       try {
         columns.add(new ColumnDefinition(name, ColumnType.parse(typeText), required));
       } catch (IllegalArgumentException e) {
         problems.add("column '" + name + "': " + e.getMessage());
+        problems.badColumns.add(name);
       }
     }
     long distinct = columns.stream().map(column -> column.name().toLowerCase(Locale.ROOT)).distinct().count();
@@ -195,7 +199,7 @@ public final class SilverTableLoader {
       ColumnType.Kind... kinds) {
     Optional<ColumnDefinition> declared = columns.stream().filter(candidate -> candidate.name().equals(column)).findFirst();
     if (declared.isEmpty()) {
-      if (!columns.isEmpty()) {
+      if (!columns.isEmpty() && !problems.badColumns.contains(column)) { // a bad column's own problem says it all
         problems.add(role + " column '" + column + "' is not among the columns");
       }
       return;
@@ -274,6 +278,8 @@ public final class SilverTableLoader {
   private static final class Problems {
     private final String origin;
     private final List<DefinitionProblem> list = new ArrayList<>();
+    /** Columns whose declaration is wrong (already a problem): not reported again where used. */
+    private final java.util.Set<String> badColumns = new java.util.HashSet<>();
 
     Problems(String origin) {
       this.origin = origin;

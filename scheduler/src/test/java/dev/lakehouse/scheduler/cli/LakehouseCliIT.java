@@ -200,13 +200,15 @@ class LakehouseCliIT {
   @Test
   void runKeepsLiveKpisEqualToTheTruthThenViewsAndStatusReportOnIt() throws Exception {
     String topic = "cli-run-" + UUID.randomUUID().toString().substring(0, 8);
+    // the built-in pipeline as a definitions folder (what `init` writes), with a faster live_kpis
     Path definitions = folder.resolve("definitions");
-    Files.createDirectories(definitions.resolve("views"));
-    try (var shipped = getClass().getResourceAsStream("/views/live_kpis.yaml")) {
-      String yaml = new String(shipped.readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(yaml).contains("schedule: 1m");
-      Files.writeString(definitions.resolve("views/live_kpis.yaml"), yaml.replace("schedule: 1m", "schedule: 3s"));
+    for (String file : dev.lakehouse.core.definitions.BuiltInPipeline.FILES) {
+      Files.createDirectories(definitions.resolve(file).getParent());
+      Files.writeString(definitions.resolve(file), dev.lakehouse.core.definitions.BuiltInPipeline.read(file));
     }
+    String yaml = Files.readString(definitions.resolve("views/live_kpis.yaml"));
+    assertThat(yaml).contains("schedule: 1m");
+    Files.writeString(definitions.resolve("views/live_kpis.yaml"), yaml.replace("schedule: 1m", "schedule: 3s"));
     Map<String, String> environment = new HashMap<>(environment(topic));
     environment.put("LAKEHOUSE_DEFINITIONS_DIR", definitions.toString());
     environment.put("LAKEHOUSE_SCHEDULE_SILVER", "20s");

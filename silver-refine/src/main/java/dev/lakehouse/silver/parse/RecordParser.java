@@ -198,8 +198,8 @@ public final class RecordParser implements Serializable {
     if (!field.isNumber()) {
       return fail(errors, name, "is not a number");
     }
-    if (field.isDouble() && !Double.isFinite(field.doubleValue())) {
-      return fail(errors, name, "does not fit " + type.text());
+    if (field.isDouble() && !Double.isFinite(field.doubleValue())) { // beyond double's range: far beyond 38 digits
+      return fail(errors, name, "does not fit " + type.text() + " (too many digits before the point)");
     }
     BigDecimal exact = field.decimalValue().stripTrailingZeros();
     // checked before any setScale, so 1e999999999 costs no memory

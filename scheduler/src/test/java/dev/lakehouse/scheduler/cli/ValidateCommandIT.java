@@ -1,0 +1,116 @@
+package dev.lakehouse.scheduler.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lakehouse.core.config.ConfigLoader;
+import dev.lakehouse.core.definitions.BuiltInPipeline;
+import dev.lakehouse.core.testing.TestSpark;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code init} and {@code validate} as a user runs them (in this JVM, on the shared session). */
+class ValidateCommandIT {
+
+  private static final List<String> DECLARED = List.of("silver/orders.yaml", "silver/shipments.yaml",
+      "expectations/silver_orders.json", "expectations/shipment_rules.json", "gold/daily_shipping.sql",
+      "gold/carrier_daily.sql", "views/orders_per_hour.yaml");
+
+  @TempDir Path folder;
+
+  @BeforeAll
+  static void sharedSession() {
+    TestSpark.session(ConfigLoader.defaultsOnly().s3()); // validate then finds the test run's session
+  }
+
+  /** Exit code and standard output of one command. */
+  private record Result(int exit, String out) {}
+
+  private static Result run(String... args) {
+    PrintStream original = System.out;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      int exit = LakehouseCli.execute(args);
+      return new Result(exit, captured.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(original);
+    }
+  }
+
+  @Test
+  void initWritesTheBuiltInPipelineAndItValidates() throws IOException {
+    Path dir = folder.resolve("mine");
+
+    Result init = run("init", dir.toString());
+
+    assertThat(init.exit()).isZero();
+    for (String file : BuiltInPipeline.FILES) {
+      assertThat(dir.resolve(file)).hasContent(BuiltInPipeline.read(file));
+    }
+    Result validate = run("validate", "--definitions", dir.toString());
+    assertThat(validate.exit()).as(validate.out()).isZero();
+    assertThat(validate.out()).contains("ok: the pipeline of " + dir + " has 1 source(s), 1 silver table(s), 4 gold table(s), 3 view(s)")
+        .contains("silver.events (append, key [event_id], from bronze/clickstream)");
+    assertThat(run("init", dir.toString()).exit()).as("init never overwrites").isEqualTo(1);
+  }
+
+  @Test
+  void validateNamesTheFileOfEveryPlantedProblem() throws IOException {
+    Path dir = folder.resolve("declared");
+    for (String file : DECLARED) {
+      Path target = dir.resolve(file);
+      Files.createDirectories(target.getParent());
+      try (InputStream in = getClass().getResourceAsStream("/declared-pipeline/" + file)) {
+        Files.write(target, in.readAllBytes());
+      }
+    }
+    assertThat(run("validate", "--definitions", dir.toString()).exit()).as("the declared pipeline is valid").isZero();
+
+    Path broken = Files.writeString(dir.resolve("silver/returns.yaml"),
+        "key: [return_id]\nevent_time: returned_at\ncolumns:\n  return_id: string\n  returned_at: {type: money}\n");
+    Path gold = dir.resolve("gold/daily_shipping.sql");
+    Files.writeString(gold, Files.readString(gold).replace("COUNT(*)  ", "SUM(o.discount)"));
+    Path unknownTable = Files.writeString(dir.resolve("gold/customers_daily.sql"),
+        "SELECT event_date, COUNT(*) AS customers FROM customers GROUP BY event_date");
+    Path noDate = Files.writeString(dir.resolve("gold/totals.sql"), "SELECT COUNT(*) AS orders FROM orders");
+    Path suite = dir.resolve("expectations/shipment_rules.json");
+    Files.writeString(suite, Files.readString(suite).replace("\"column\": \"carrier\"", "\"column\": \"colour\""));
+    Path suiteOrders = dir.resolve("expectations/silver_orders.json");
+    Files.writeString(suiteOrders, Files.readString(suiteOrders).replace("\"expect_column_values_to_be_between\", \"kwargs\": {\"column\": \"total\", \"min_value\": 0}",
+        "\"expect_column_values_to_match_regex\", \"kwargs\": {\"column\": \"total\", \"regex\": \"^[0-9]\"}"));
+    Path view = dir.resolve("views/orders_per_hour.yaml");
+    String viewYaml = Files.readString(view);
+    Path badSource = Files.writeString(dir.resolve("views/returns_live.yaml"), viewYaml
+        .replace("name: orders_per_hour", "name: returns_live").replace("source: live.orders", "source: live.refunds"));
+    Path badBucket = Files.writeString(dir.resolve("views/by_ingest.yaml"), viewYaml
+        .replace("name: orders_per_hour", "name: by_ingest").replace("expression: date_trunc('HOUR', placed_at)",
+            "expression: date_trunc('HOUR', ingested_at)"));
+    Files.writeString(view, viewYaml.replace("COUNT(*) AS orders", "COUNT(DISTINCT coupon) AS orders"));
+
+    Result validate = run("validate", "--definitions", dir.toString());
+
+    assertThat(validate.exit()).isEqualTo(1);
+    List<String> lines = validate.out().lines().toList();
+    assertThat(lines).anySatisfy(line -> assertThat(line).startsWith(broken + ": column 'returned_at': unknown type 'money'"));
+    assertThat(lines).anySatisfy(line -> assertThat(line).startsWith(gold + ": does not compile:").contains("discount"));
+    assertThat(lines).anySatisfy(line -> assertThat(line).startsWith(unknownTable + ": reads no silver table").contains("customers"));
+    assertThat(lines).anySatisfy(line -> assertThat(line).startsWith(noDate + ": must return an event_date DATE column"));
+    assertThat(lines).anySatisfy(line -> assertThat(line)
+        .startsWith(suite + ": expect_column_values_to_be_in_set(colour): column colour is not a column of silver.shipments"));
+    assertThat(lines).anySatisfy(line -> assertThat(line)
+        .startsWith(suiteOrders + ": expect_column_values_to_match_regex(total): needs a string column, the column is decimal(10,2)"));
+    assertThat(lines).anySatisfy(line -> assertThat(line).startsWith(view + ": does not compile over live.orders:").contains("coupon"));
+    assertThat(lines).anySatisfy(line -> assertThat(line).startsWith(badSource + ": source live.refunds names no append silver table"));
+    assertThat(lines).anySatisfy(line -> assertThat(line).startsWith(badBucket + ": bucket.expression must truncate orders's event_time"));
+    assertThat(lines.get(lines.size() - 1)).isEqualTo("9 problem(s) in the pipeline of " + dir);
+  }
+}
