@@ -97,6 +97,7 @@ final class BenchCommand implements Runnable {
     public Integer call() {
       BenchRun run = BenchRun.create(bench.root.config(), GeneratorSpec.defaults(events, 1));
       run.ingest();
+      compareParsers(run);
       SilverRefine refine = new SilverRefine(run.spark(), run.config(), SuiteLoader.load("silver_events", Optional.empty()));
       SilverRunResult result = refine.run();
       SilverCommand.print(result, refine);
@@ -105,6 +106,43 @@ final class BenchCommand implements Runnable {
       run.cleanUp(keep);
       return 0;
     }
+  }
+
+  /**
+   * The parse step alone, over the same bronze table, three rounds each, alternating: the
+   * schema-driven parser with the built-in definition vs the hand-written clickstream parser it
+   * replaced. Every parsed column is materialized (noop sink), nothing is written.
+   */
+  static void compareParsers(BenchRun run) {
+    org.apache.spark.sql.SparkSession spark = run.spark();
+    org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> bronze = spark.read().format("delta")
+        .load(new dev.lakehouse.core.storage.TableLocations(run.config().storage()).bronze(run.source().name()));
+    dev.lakehouse.silver.TableRefiner refiner = new dev.lakehouse.silver.TableRefiner(
+        dev.lakehouse.core.definitions.BuiltInPipeline.events(), SuiteLoader.load("silver_events", Optional.empty()));
+    org.apache.spark.sql.types.StructType schema = refiner.emptyParsed(spark).drop("event_hour").schema();
+    org.apache.spark.sql.types.StructType parsedFields = new org.apache.spark.sql.types.StructType(java.util.Arrays.stream(schema.fields())
+        .filter(field -> !field.name().startsWith(dev.lakehouse.silver.TableRefiner.BRONZE_PREFIX) && !field.name().equals("ingested_at"))
+        .toArray(org.apache.spark.sql.types.StructField[]::new)).add("parse_errors",
+        org.apache.spark.sql.types.DataTypes.createArrayType(org.apache.spark.sql.types.DataTypes.StringType, false), false);
+    org.apache.spark.sql.expressions.UserDefinedFunction baseline = org.apache.spark.sql.functions.udf(
+        (org.apache.spark.sql.api.java.UDF1<byte[], org.apache.spark.sql.Row>) BaselineClickstreamParser::parse, parsedFields);
+    long rows = bronze.count();
+    long bytes = bronze.selectExpr("COALESCE(SUM(length(CAST(value AS BINARY))), 0)").first().getLong(0);
+    double[] generic = new double[3];
+    double[] handWritten = new double[3];
+    for (int round = 0; round < 3; round++) {
+      long start = System.nanoTime();
+      refiner.parse(bronze).selectExpr(parsedFields.fieldNames()).write().format("noop").mode("overwrite").save();
+      generic[round] = (System.nanoTime() - start) / 1e9;
+      start = System.nanoTime();
+      bronze.select(baseline.apply(org.apache.spark.sql.functions.col("value").cast("binary")).as("parsed"))
+          .select("parsed.*").write().format("noop").mode("overwrite").save();
+      handWritten[round] = (System.nanoTime() - start) / 1e9;
+    }
+    double genericBest = java.util.Arrays.stream(generic).min().orElseThrow();
+    double baselineBest = java.util.Arrays.stream(handWritten).min().orElseThrow();
+    System.out.printf("bench silver: parse only, %,d bronze rows (%,d bytes of values), best of 3: schema-driven %.2f s,"
+        + " hand-written clickstream parser %.2f s, ratio %.2f%n", rows, bytes, genericBest, baselineBest, genericBest / baselineBest);
   }
 
   @Command(name = "gold", mixinStandardHelpOptions = true,

@@ -24,6 +24,8 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class PipelineRuntime {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PipelineRuntime.class);
+
   private final LakehouseConfig config;
   private final Pipeline pipeline;
   private final TableLocations locations;
@@ -71,10 +73,18 @@ public final class PipelineRuntime {
     return spark;
   }
 
-  /** One refine per silver table, or the one named. */
+  /**
+   * One refine per append table, or the one named (an upsert table named here refuses to run
+   * with a message saying so; unnamed, it is skipped with a warning until upserts are refined).
+   */
   public List<SilverRefine> silverRefines(Optional<String> table) {
-    List<SilverTableDefinition> tables = table.map(name -> List.of(pipeline.silverTable(name))).orElse(pipeline.silverTables());
-    return tables.stream().map(this::silverRefine).toList();
+    if (table.isPresent()) {
+      return List.of(silverRefine(pipeline.silverTable(table.get())));
+    }
+    pipeline.silverTables().stream().filter(candidate -> !candidate.isAppend()).forEach(upsert ->
+        LOG.warn("silver.{} ({}) is mode: upsert, which this version validates but does not refine yet; skipped",
+            upsert.name(), upsert.origin()));
+    return pipeline.appendTables().stream().map(this::silverRefine).toList();
   }
 
   public SilverRefine silverRefine(SilverTableDefinition table) {
