@@ -122,8 +122,7 @@ final class BenchCommand implements Runnable {
     org.apache.spark.sql.types.StructType schema = refiner.emptyParsed(spark).drop("event_hour").schema();
     org.apache.spark.sql.types.StructType parsedFields = new org.apache.spark.sql.types.StructType(java.util.Arrays.stream(schema.fields())
         .filter(field -> !field.name().startsWith(dev.lakehouse.silver.TableRefiner.BRONZE_PREFIX) && !field.name().equals("ingested_at"))
-        .toArray(org.apache.spark.sql.types.StructField[]::new)).add("parse_errors",
-        org.apache.spark.sql.types.DataTypes.createArrayType(org.apache.spark.sql.types.DataTypes.StringType, false), false);
+        .toArray(org.apache.spark.sql.types.StructField[]::new)); // the nine fields, event_date, parse_errors
     org.apache.spark.sql.expressions.UserDefinedFunction baseline = org.apache.spark.sql.functions.udf(
         (org.apache.spark.sql.api.java.UDF1<byte[], org.apache.spark.sql.Row>) BaselineClickstreamParser::parse, parsedFields);
     long rows = bronze.count();
