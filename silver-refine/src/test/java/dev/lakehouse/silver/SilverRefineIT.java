@@ -14,16 +14,16 @@ import dev.lakehouse.core.runs.RunLog;
 import dev.lakehouse.core.storage.TableLocations;
 import dev.lakehouse.core.testing.KernelTableReader;
 import dev.lakehouse.core.testing.TestSpark;
-import dev.lakehouse.localkafka.RawProducer;
-import dev.lakehouse.localkafka.TestKafka;
-import dev.lakehouse.localkafka.generator.ClickstreamGenerator;
-import dev.lakehouse.localkafka.generator.EventProducer;
-import dev.lakehouse.localkafka.generator.EventProducer.Produced;
-import dev.lakehouse.localkafka.generator.GeneratorSpec;
-import dev.lakehouse.localkafka.generator.GroundTruth;
-import dev.lakehouse.localkafka.generator.HostileCorpus;
-import dev.lakehouse.localkafka.generator.MessageKind;
-import dev.lakehouse.localkafka.generator.TruthEvent;
+import dev.lakehouse.testing.RawProducer;
+import dev.lakehouse.testing.TestKafka;
+import dev.lakehouse.testing.generator.ClickstreamGenerator;
+import dev.lakehouse.testing.generator.EventProducer;
+import dev.lakehouse.testing.generator.EventProducer.Produced;
+import dev.lakehouse.testing.generator.GeneratorSpec;
+import dev.lakehouse.testing.generator.GroundTruth;
+import dev.lakehouse.testing.generator.HostileCorpus;
+import dev.lakehouse.testing.generator.MessageKind;
+import dev.lakehouse.testing.generator.TruthEvent;
 import dev.lakehouse.quality.suite.ExpectationSuite;
 import dev.lakehouse.quality.suite.SuiteLoader;
 import java.nio.file.Path;
@@ -105,8 +105,8 @@ class SilverRefineIT {
         hostileAt.put(landed.get(i).coordinates(), entry);
       } else {
         String text = new String(entry.value().orElseThrow(), java.nio.charset.StandardCharsets.UTF_8);
-        truth.record(new dev.lakehouse.localkafka.generator.GeneratedMessage(Optional.empty(), Optional.of(text),
-            MessageKind.VALID, dev.lakehouse.localkafka.generator.Malformation.NONE, entry.event()));
+        truth.record(new dev.lakehouse.testing.generator.GeneratedMessage(Optional.empty(), Optional.of(text),
+            MessageKind.VALID, dev.lakehouse.testing.generator.Malformation.NONE, entry.event()));
       }
     }
     ingest(config);

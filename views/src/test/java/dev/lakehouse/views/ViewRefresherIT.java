@@ -10,13 +10,13 @@ import dev.lakehouse.core.config.SourceConfig;
 import dev.lakehouse.core.config.StorageConfig;
 import dev.lakehouse.core.testing.KernelTableReader;
 import dev.lakehouse.core.testing.TestSpark;
-import dev.lakehouse.localkafka.TestKafka;
-import dev.lakehouse.localkafka.generator.ClickstreamGenerator;
-import dev.lakehouse.localkafka.generator.EventProducer;
-import dev.lakehouse.localkafka.generator.ExpectedViews;
-import dev.lakehouse.localkafka.generator.GeneratorSpec;
-import dev.lakehouse.localkafka.generator.GroundTruth;
-import dev.lakehouse.localkafka.generator.TruthEvent;
+import dev.lakehouse.testing.TestKafka;
+import dev.lakehouse.testing.generator.ClickstreamGenerator;
+import dev.lakehouse.testing.generator.EventProducer;
+import dev.lakehouse.testing.generator.ExpectedViews;
+import dev.lakehouse.testing.generator.GeneratorSpec;
+import dev.lakehouse.testing.generator.GroundTruth;
+import dev.lakehouse.testing.generator.TruthEvent;
 import dev.lakehouse.quality.suite.SuiteLoader;
 import dev.lakehouse.silver.SilverRefine;
 import java.nio.file.Path;
@@ -166,7 +166,7 @@ class ViewRefresherIT {
   }
 
   private static void produce(LakehouseConfig config, long count, long seed, Instant base,
-      java.util.function.Consumer<dev.lakehouse.localkafka.generator.GeneratedMessage> onMessage) {
+      java.util.function.Consumer<dev.lakehouse.testing.generator.GeneratedMessage> onMessage) {
     new EventProducer(TestKafka.bootstrapServers(), config.kafka().source("clickstream").topic())
         .send(new ClickstreamGenerator(GeneratorSpec.defaults(count, seed).withBaseTime(base)), 0, false, onMessage::accept);
   }

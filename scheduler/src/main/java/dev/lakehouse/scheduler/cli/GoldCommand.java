@@ -29,7 +29,7 @@ import picocli.CommandLine.ParentCommand;
       "With --date: every gold table for that date. Without: every date never built and every date",
       "on which a silver table it reads changed after its gold was built (late events, silver reruns)."
     })
-final class GoldCommand implements Callable<Integer> {
+public final class GoldCommand implements Callable<Integer> {
 
   @ParentCommand LakehouseCli root;
 
@@ -51,7 +51,7 @@ final class GoldCommand implements Callable<Integer> {
     return 0;
   }
 
-  static GoldBuilder builder(PipelineRuntime runtime) {
+  public static GoldBuilder builder(PipelineRuntime runtime) {
     if (runtime.pipeline().gold().isEmpty()) {
       throw new dev.lakehouse.core.LakehouseException("the " + runtime.pipeline().describe() + " has no gold tables"
           + " (gold/<table>.sql); nothing to build");
@@ -60,7 +60,7 @@ final class GoldCommand implements Callable<Integer> {
   }
 
   /** Prints the plan, then builds it (unless a dry run) with a line per date. */
-  static Optional<GoldRunResult> run(GoldBuilder gold, GoldPlan plan, String job, boolean dryRun, PrintStream out) {
+  public static Optional<GoldRunResult> run(GoldBuilder gold, GoldPlan plan, String job, boolean dryRun, PrintStream out) {
     String tables = gold.definitions().stream().map(definition -> definition.table()).collect(Collectors.joining(", "));
     if (plan.isEmpty()) {
       out.printf("gold is up to date with silver version %s (tables: %s)%n", plan.silverVersion(), tables);

@@ -28,7 +28,7 @@ import picocli.CommandLine.ParentCommand;
       "One checkpointed query per source topic of the pipeline, into bronze/<source>.",
       "Without --once it runs until Ctrl-C/SIGTERM with the configured trigger interval."
     })
-final class IngestCommand implements Callable<Integer> {
+public final class IngestCommand implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(IngestCommand.class);
   /** Before Spark's own hooks (priority 40–50) so that queries stop while Spark is still up. */
@@ -78,7 +78,7 @@ final class IngestCommand implements Callable<Integer> {
     return 0;
   }
 
-  static void print(IngestResult result) {
+  public static void print(IngestResult result) {
     System.out.printf("bronze/%s: %,d new records in %d batches, %.1f s (%,.0f records/s) -> %s%n",
         result.source(), result.rows(), result.batches(), result.duration().toMillis() / 1000.0,
         result.rowsPerSecond(), result.table());

@@ -19,11 +19,9 @@ import picocli.CommandLine.Option;
     version = "lakehouse 0.1.0",
     description = "Kafka → bronze → silver → gold Delta tables and materialized views on Spark.",
     subcommands = {
-      DemoCommand.class,
       InitCommand.class,
       ValidateCommand.class,
       LocalCommand.class,
-      GenerateCommand.class,
       IngestCommand.class,
       SilverCommand.class,
       GoldCommand.class,
@@ -33,7 +31,6 @@ import picocli.CommandLine.Option;
       ServeCommand.class,
       StatusCommand.class,
       SqlCommand.class,
-      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class LakehouseCli implements Runnable {
@@ -52,7 +49,7 @@ public final class LakehouseCli implements Runnable {
   private LakehouseConfig config;
 
   /** Defaults → config file → environment, resolved once per run. */
-  LakehouseConfig config() {
+  public LakehouseConfig config() {
     if (config == null) {
       config = ConfigLoader.load(Optional.ofNullable(configFile), System.getenv());
     }
@@ -60,12 +57,12 @@ public final class LakehouseCli implements Runnable {
   }
 
   /** The configuration with {@code definitions} (a command's --definitions) winning over definitions.dir. */
-  LakehouseConfig config(Path definitions) {
+  public LakehouseConfig config(Path definitions) {
     return definitions == null ? config() : config().withDefinitions(new DefinitionsConfig(definitions.toString()));
   }
 
   /** The checked pipeline and its session: what every data command starts with. */
-  PipelineRuntime runtime(String appName, Path definitions) {
+  public PipelineRuntime runtime(String appName, Path definitions) {
     return PipelineRuntime.open(config(definitions), System.getenv(), appName);
   }
 
@@ -79,8 +76,17 @@ public final class LakehouseCli implements Runnable {
   }
 
   static int execute(String... args) {
+    return execute(java.util.List.of(), args);
+  }
+
+  /**
+   * Runs a command line with {@code extraCommands} as more subcommands ({@code devtools} adds
+   * {@code demo}, {@code generate} and {@code bench}, which the production jar leaves out).
+   */
+  public static int execute(java.util.List<Object> extraCommands, String... args) {
     LakehouseCli cli = new LakehouseCli();
     CommandLine commandLine = new CommandLine(cli);
+    extraCommands.forEach(commandLine::addSubcommand);
     commandLine.setExecutionExceptionHandler(
         (exception, command, parseResult) -> {
           PrintWriter err = command.getErr();

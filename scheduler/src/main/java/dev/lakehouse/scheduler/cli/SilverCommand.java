@@ -21,7 +21,7 @@ import picocli.CommandLine.ParentCommand;
       "Parses strictly by the table's columns, runs its expectation suite (row-level failures go to",
       "quarantine/<table>, table-level failures at severity error stop the batch), and dedupes on its key."
     })
-final class SilverCommand implements Callable<Integer> {
+public final class SilverCommand implements Callable<Integer> {
 
   @ParentCommand LakehouseCli root;
 
@@ -51,7 +51,7 @@ final class SilverCommand implements Callable<Integer> {
     return 0;
   }
 
-  static void print(SilverRunResult result, SilverRefine refine) {
+  public static void print(SilverRunResult result, SilverRefine refine) {
     System.out.printf("silver/%s: %,d bronze rows in %d batches -> %,d new rows, %,d quarantined,"
             + " %,d duplicates dropped, %.1f s%n  silver: %s%n  quarantine: %s%n",
         refine.table().name(), result.rowsIn(), result.batches(), result.rowsOut(), result.quarantined(), result.duplicates(),

@@ -32,7 +32,7 @@ import picocli.CommandLine.ParentCommand;
     mixinStandardHelpOptions = true,
     description = "Materialized views: list their definitions and freshness, or refresh them now.",
     subcommands = {ViewsCommand.ListViews.class, ViewsCommand.Refresh.class})
-final class ViewsCommand implements Runnable {
+public final class ViewsCommand implements Runnable {
 
   @ParentCommand LakehouseCli root;
 
@@ -45,7 +45,7 @@ final class ViewsCommand implements Runnable {
 
 
   /** The view called {@code name}, or a one-line error that lists the known ones. */
-  static ViewDefinition named(List<ViewDefinition> all, String name) {
+  public static ViewDefinition named(List<ViewDefinition> all, String name) {
     return all.stream().filter(view -> view.name().equals(name)).findFirst().orElseThrow(() -> new LakehouseException(
         "no view named '" + name + "'; known views: " + String.join(", ", all.stream().map(ViewDefinition::name).toList())));
   }
@@ -117,13 +117,13 @@ final class ViewsCommand implements Runnable {
     }
   }
 
-  static void print(ViewRefresh refresh, ViewRefresher refresher, PrintStream out) {
+  public static void print(ViewRefresh refresh, ViewRefresher refresher, PrintStream out) {
     out.printf("view %s: %s refresh (%s), %d bucket(s), %,d rows, %.1f s, freshness %s -> %s%n", refresh.view(), refresh.mode(),
         refresh.reason(), refresh.bucketsWritten(), refresh.rows(), refresh.duration().toMillis() / 1000.0,
         refresh.freshness().map(ViewsCommand::ago).orElse("-"), refresher.viewTable(refresh.view()));
   }
 
-  static String ago(Duration duration) {
+  public static String ago(Duration duration) {
     long seconds = Math.max(0, duration.toSeconds());
     if (seconds < 120) {
       return seconds + "s";

@@ -6,15 +6,15 @@ import dev.lakehouse.core.config.StorageConfig;
 import dev.lakehouse.core.storage.TableLocations;
 import dev.lakehouse.core.process.Ports;
 import dev.lakehouse.core.testing.KernelTableReader;
-import dev.lakehouse.localkafka.TestKafka;
-import dev.lakehouse.localkafka.generator.ClickstreamGenerator;
-import dev.lakehouse.localkafka.generator.EventProducer;
-import dev.lakehouse.localkafka.generator.EventProducer.Produced;
-import dev.lakehouse.localkafka.generator.GeneratorSpec;
-import dev.lakehouse.localkafka.generator.ExpectedViews;
-import dev.lakehouse.localkafka.generator.GroundTruth;
-import dev.lakehouse.localkafka.generator.MessageKind;
-import dev.lakehouse.localkafka.generator.TruthEvent;
+import dev.lakehouse.testing.TestKafka;
+import dev.lakehouse.testing.generator.ClickstreamGenerator;
+import dev.lakehouse.testing.generator.EventProducer;
+import dev.lakehouse.testing.generator.EventProducer.Produced;
+import dev.lakehouse.testing.generator.GeneratorSpec;
+import dev.lakehouse.testing.generator.ExpectedViews;
+import dev.lakehouse.testing.generator.GroundTruth;
+import dev.lakehouse.testing.generator.MessageKind;
+import dev.lakehouse.testing.generator.TruthEvent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -184,7 +184,7 @@ class LakehouseCliIT {
   }
 
   private static void assertGoldEqualsTruth(TableLocations tables, GroundTruth truth) {
-    dev.lakehouse.localkafka.generator.ExpectedGold.of(truth.events()).forEach((table, expected) ->
+    dev.lakehouse.testing.generator.ExpectedGold.of(truth.events()).forEach((table, expected) ->
         assertThat(KernelTableReader.local().readAll(tables.gold(table))).as("gold.%s", table)
             .containsExactlyInAnyOrderElementsOf(expected));
   }

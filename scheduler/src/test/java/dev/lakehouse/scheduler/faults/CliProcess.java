@@ -3,7 +3,7 @@ package dev.lakehouse.scheduler.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lakehouse.core.ProjectHome;
-import dev.lakehouse.localkafka.TestKafka;
+import dev.lakehouse.testing.TestKafka;
 import dev.lakehouse.scheduler.cli.LakehouseCli;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

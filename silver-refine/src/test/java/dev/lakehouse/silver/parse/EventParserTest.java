@@ -2,12 +2,12 @@ package dev.lakehouse.silver.parse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lakehouse.localkafka.generator.ClickstreamGenerator;
-import dev.lakehouse.localkafka.generator.GeneratedMessage;
-import dev.lakehouse.localkafka.generator.GeneratorSpec;
-import dev.lakehouse.localkafka.generator.Malformation;
-import dev.lakehouse.localkafka.generator.MessageKind;
-import dev.lakehouse.localkafka.generator.TruthEvent;
+import dev.lakehouse.testing.generator.ClickstreamGenerator;
+import dev.lakehouse.testing.generator.GeneratedMessage;
+import dev.lakehouse.testing.generator.GeneratorSpec;
+import dev.lakehouse.testing.generator.Malformation;
+import dev.lakehouse.testing.generator.MessageKind;
+import dev.lakehouse.testing.generator.TruthEvent;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.EnumMap;

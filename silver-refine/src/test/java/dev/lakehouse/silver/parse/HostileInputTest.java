@@ -2,8 +2,8 @@ package dev.lakehouse.silver.parse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lakehouse.localkafka.generator.HostileCorpus;
-import dev.lakehouse.localkafka.generator.TruthEvent;
+import dev.lakehouse.testing.generator.HostileCorpus;
+import dev.lakehouse.testing.generator.TruthEvent;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
