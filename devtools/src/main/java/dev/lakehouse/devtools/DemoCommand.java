@@ -136,7 +136,7 @@ final class DemoCommand implements Callable<Integer> {
         new PrintStream(java.io.OutputStream.nullOutputStream())), "demo-producer");
     producer.setDaemon(true);
     LakehouseService service = new LakehouseService(spark, config, SuiteLoader.load("silver_events", Optional.empty()),
-        ViewDefinitions.load(config.definitions().folder("views")));
+        ViewDefinitions.load(Optional.empty())); // the demo is the built-in pipeline
     service.start();
     producer.start();
     out.printf("service started: streaming ingest, silver hourly, views on their schedules (live_kpis every minute);%n"

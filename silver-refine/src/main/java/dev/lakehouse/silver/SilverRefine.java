@@ -203,9 +203,7 @@ public final class SilverRefine {
     unique.write().format("delta").mode("overwrite").partitionBy(SilverTableDefinition.EVENT_DATE)
         .option("overwriteSchema", "true")
         .save(silverTable());
-    spark.sql("ALTER TABLE delta.`" + silverTable() + "` SET TBLPROPERTIES ('" + SilverTableSchema.KEY_PROPERTY + "' = '"
-        + String.join(",", table.key()) + "', '" + SilverTableSchema.MODE_PROPERTY + "' = '"
-        + table.mode().name().toLowerCase(java.util.Locale.ROOT) + "')");
+    schema.setProperties();
     LOG.info("silver.{} rebuilt with its new definition ({})", table.name(), incompatible.get());
   }
 

@@ -102,7 +102,8 @@ final class SilverTableSchema {
     return aligned;
   }
 
-  private void setProperties() {
+  /** Records the key and mode the table is built with, which later definitions are checked against. */
+  void setProperties() {
     spark.sql("ALTER TABLE delta.`" + path + "` SET TBLPROPERTIES ('" + KEY_PROPERTY + "' = '" + String.join(",", table.key())
         + "', '" + MODE_PROPERTY + "' = '" + table.mode().name().toLowerCase(Locale.ROOT) + "')");
   }

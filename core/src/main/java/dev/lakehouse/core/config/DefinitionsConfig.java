@@ -6,10 +6,10 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Where user definitions live, next to the built-in ones on the classpath.
+ * Where the pipeline's definitions live.
  *
- * @param dir a folder with {@code gold/<table>.sql} and {@code views/<view>.yaml}; empty = built-ins only.
- *     A user file with a built-in's name replaces it.
+ * @param dir a folder with {@code silver/}, {@code expectations/}, {@code gold/} and {@code views/}
+ *     that is the whole pipeline; empty = the built-in pipeline on the classpath
  */
 public record DefinitionsConfig(String dir) {
 

@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -105,21 +104,5 @@ public record SilverTableDefinition(
       names.add(EXTRA);
     }
     return names;
-  }
-
-  /**
-   * Silver's schema without the derived columns (their types come from their expressions);
-   * {@link #silverColumns} gives the order.
-   */
-  public StructType declaredSilverSchema() {
-    StructType schema = parsedSchema();
-    if (isAppend()) {
-      schema = schema.add(EVENT_DATE, DataTypes.DateType, true);
-    }
-    schema = schema.add(INGESTED_AT, DataTypes.TimestampType, true);
-    if (unknownFields == UnknownFields.KEEP) {
-      schema = schema.add(EXTRA, DataTypes.StringType, true);
-    }
-    return schema;
   }
 }
