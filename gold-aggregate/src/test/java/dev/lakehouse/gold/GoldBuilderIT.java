@@ -16,6 +16,7 @@ import dev.lakehouse.core.storage.TableLocations;
 import dev.lakehouse.core.testing.KernelTableReader;
 import dev.lakehouse.core.testing.TestSpark;
 import dev.lakehouse.testing.TestKafka;
+import dev.lakehouse.testing.TestLake;
 import dev.lakehouse.testing.generator.ClickstreamGenerator;
 import dev.lakehouse.testing.generator.EventProducer;
 import dev.lakehouse.testing.generator.ExpectedGold;
@@ -252,10 +253,7 @@ class GoldBuilderIT {
   }
 
   private LakehouseConfig config() {
-    String topic = "gold-" + UUID.randomUUID().toString().substring(0, 8);
-    return ConfigLoader.defaultsOnly()
-        .withStorage(new StorageConfig(root.resolve("lake").toString()))
-        .withKafka(new KafkaConfig(TestKafka.bootstrapServers(), List.of(new SourceConfig("clickstream", topic))));
+    return TestLake.config(root.resolve("lake"), "gold");
   }
 
   private static GoldBuilder builder(LakehouseConfig config) {
@@ -268,8 +266,7 @@ class GoldBuilderIT {
 
   private static void produce(LakehouseConfig config, long count, long seed, Instant base,
       java.util.function.Consumer<dev.lakehouse.testing.generator.GeneratedMessage> onMessage) {
-    new EventProducer(TestKafka.bootstrapServers(), config.kafka().source("clickstream").topic())
-        .send(new ClickstreamGenerator(GeneratorSpec.defaults(count, seed).withBaseTime(base)), 0, false, onMessage::accept);
+    TestLake.produce(config, GeneratorSpec.defaults(count, seed).withBaseTime(base), false, onMessage);
   }
 
   /** Bronze then silver for what was produced since the last call. */

@@ -16,6 +16,7 @@ import dev.lakehouse.core.testing.KernelTableReader;
 import dev.lakehouse.core.testing.TestSpark;
 import dev.lakehouse.testing.RawProducer;
 import dev.lakehouse.testing.TestKafka;
+import dev.lakehouse.testing.TestLake;
 import dev.lakehouse.testing.generator.ClickstreamGenerator;
 import dev.lakehouse.testing.generator.EventProducer;
 import dev.lakehouse.testing.generator.EventProducer.Produced;
@@ -240,17 +241,11 @@ class SilverRefineIT {
   }
 
   private LakehouseConfig config() {
-    LakehouseConfig defaults = ConfigLoader.defaultsOnly();
-    String topic = "silver-" + UUID.randomUUID().toString().substring(0, 8);
-    return defaults
-        .withStorage(new StorageConfig(root.toString()))
-        .withKafka(new KafkaConfig(TestKafka.bootstrapServers(), List.of(new SourceConfig("clickstream", topic))));
+    return TestLake.config(root, "silver");
   }
 
   private static List<Produced> produce(LakehouseConfig config, long count, long seed, GroundTruth truth) {
-    return new EventProducer(TestKafka.bootstrapServers(), config.kafka().source("clickstream").topic())
-        .send(new ClickstreamGenerator(GeneratorSpec.defaults(count, seed).withBaseTime(BASE)), 0, true, truth::record)
-        .produced();
+    return TestLake.produce(config, GeneratorSpec.defaults(count, seed).withBaseTime(BASE), true, truth::record).produced();
   }
 
   private static void ingest(LakehouseConfig config) {

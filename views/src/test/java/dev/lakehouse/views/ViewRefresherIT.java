@@ -11,6 +11,7 @@ import dev.lakehouse.core.config.StorageConfig;
 import dev.lakehouse.core.testing.KernelTableReader;
 import dev.lakehouse.core.testing.TestSpark;
 import dev.lakehouse.testing.TestKafka;
+import dev.lakehouse.testing.TestLake;
 import dev.lakehouse.testing.generator.ClickstreamGenerator;
 import dev.lakehouse.testing.generator.EventProducer;
 import dev.lakehouse.testing.generator.ExpectedViews;
@@ -155,10 +156,7 @@ class ViewRefresherIT {
   }
 
   private LakehouseConfig config() {
-    String topic = "views-" + UUID.randomUUID().toString().substring(0, 8);
-    return ConfigLoader.defaultsOnly()
-        .withStorage(new StorageConfig(root.resolve("lake").toString()))
-        .withKafka(new KafkaConfig(TestKafka.bootstrapServers(), List.of(new SourceConfig("clickstream", topic))));
+    return TestLake.config(root.resolve("lake"), "views");
   }
 
   private static void produce(LakehouseConfig config, long count, long seed, Instant base, GroundTruth truth) {
@@ -167,8 +165,7 @@ class ViewRefresherIT {
 
   private static void produce(LakehouseConfig config, long count, long seed, Instant base,
       java.util.function.Consumer<dev.lakehouse.testing.generator.GeneratedMessage> onMessage) {
-    new EventProducer(TestKafka.bootstrapServers(), config.kafka().source("clickstream").topic())
-        .send(new ClickstreamGenerator(GeneratorSpec.defaults(count, seed).withBaseTime(base)), 0, false, onMessage::accept);
+    TestLake.produce(config, GeneratorSpec.defaults(count, seed).withBaseTime(base), false, onMessage);
   }
 
   private static void ingest(LakehouseConfig config) {
