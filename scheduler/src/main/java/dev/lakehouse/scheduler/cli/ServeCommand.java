@@ -37,8 +37,9 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    LakehouseConfig config = withOptions(root.config(), host, port);
-    JdbcServer server = start(config, SparkSessions.getOrCreate(config, "lakehouse-serve"));
+    dev.lakehouse.scheduler.pipeline.PipelineRuntime runtime = root.runtime("lakehouse-serve", null);
+    LakehouseConfig config = withOptions(runtime.config(), host, port);
+    JdbcServer server = start(config, runtime.spark());
     CountDownLatch stopped = new CountDownLatch(1);
     ShutdownHookManager.get().addShutdownHook(() -> {
       server.close();

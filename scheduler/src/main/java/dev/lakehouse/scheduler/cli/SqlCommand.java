@@ -23,7 +23,7 @@ import picocli.CommandLine.ParentCommand;
     description = {
       "Run a Spark SQL query against the lakehouse tables.",
       "Tables are named <layer>.<table>,",
-      "e.g. bronze.clickstream, silver.events, gold.user_daily, system.runs."
+      "e.g. bronze.clickstream, silver.events, quarantine.events, gold.user_daily, system.runs."
     })
 final class SqlCommand implements Callable<Integer> {
 
@@ -40,9 +40,9 @@ final class SqlCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    LakehouseConfig config = root.config();
-    SparkSession spark = SparkSessions.getOrCreate(config, "lakehouse-sql");
-    registerTables(spark, new TableLocations(config.storage()));
+    dev.lakehouse.scheduler.pipeline.PipelineRuntime runtime = root.runtime("lakehouse-sql", null);
+    SparkSession spark = runtime.spark();
+    registerTables(spark, runtime.locations());
     try {
       spark.sql(query).show(limit, false);
     } catch (Exception e) {
