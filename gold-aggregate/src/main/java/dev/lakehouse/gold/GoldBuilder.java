@@ -99,6 +99,8 @@ public final class GoldBuilder {
     } catch (org.apache.spark.sql.catalyst.parser.ParseException e) {
       throw new LakehouseException("gold definition " + definition.table() + " (" + definition.origin()
           + ") is not valid SQL: " + firstLine(e));
+    } catch (IllegalArgumentException e) { // a command would run, not compile: never accepted as a definition
+      throw new LakehouseException("gold definition " + definition.table() + " (" + definition.origin() + ") " + e.getMessage());
     }
     List<SilverInput> read = inputs.stream()
         .filter(input -> input.viewNames().stream().anyMatch(relations::contains)).toList();

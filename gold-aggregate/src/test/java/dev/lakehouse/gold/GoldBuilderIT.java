@@ -182,7 +182,7 @@ class GoldBuilderIT {
   }
 
   @Test
-  void aUserDefinitionAddsATableWithoutRecompilingAndBadOnesFailWithTheirFile() throws Exception {
+  void aDefinitionsFolderIsTheWholeGoldAndBadDefinitionsFailWithTheirFile() throws Exception {
     LakehouseConfig base = config();
     GroundTruth truth = new GroundTruth(true);
     produce(base, 800, 45, BASE, truth);
@@ -201,7 +201,9 @@ class GoldBuilderIT {
     KernelTableReader.local().readAll(gold.goldTable("hourly_events")).forEach(row ->
         assertThat(actual.put(List.of(row.get("event_date"), row.get("event_hour")), (Long) row.get("events"))).isNull());
     assertThat(actual).isEqualTo(expected);
-    assertGoldEqualsTruth(config, truth.events());
+    // DESIGN.md: a definitions folder is the whole pipeline, so no built-in table was built
+    assertThat(gold.definitions()).extracting(GoldDefinition::table).containsExactly("hourly_events");
+    assertThat(Files.exists(Path.of(java.net.URI.create(gold.goldTable("daily_event_metrics"))))).isFalse();
 
     Files.writeString(definitions.resolve("no_date.sql"), "SELECT user_id, COUNT(*) AS events FROM silver_events GROUP BY user_id");
     GoldBuilder noDate = new GoldBuilder(spark, config, GoldDefinitions.load(config.definitions().folder("gold")));
@@ -211,11 +213,17 @@ class GoldBuilderIT {
     Files.delete(definitions.resolve("no_date.sql"));
 
     Files.writeString(definitions.resolve("typo.sql"), "SELECT event_date, COUNT(*) AS events FROM silver_event GROUP BY event_date");
-    GoldBuilder typo = new GoldBuilder(spark, config, GoldDefinitions.load(config.definitions().folder("gold")));
-    assertThatThrownBy(() -> typo.build(typo.plan(), GoldBuilder.JOB, build -> { }))
+    assertThatThrownBy(() -> new GoldBuilder(spark, config, GoldDefinitions.load(config.definitions().folder("gold"))))
         .isInstanceOf(LakehouseException.class)
-        .hasMessageContaining("gold definition typo (" + definitions.resolve("typo.sql") + ") is not a valid query over silver_events")
-        .hasMessageContaining("silver_event");
+        .hasMessage("gold definition typo (" + definitions.resolve("typo.sql") + ") reads no silver table; it reads"
+            + " [silver_event], the silver tables are [events]");
+    Files.writeString(definitions.resolve("typo.sql"), "SELECT event_date, COUNT(*) AS events FROM silver_events GROUP BY event_dat");
+    GoldBuilder badColumn = new GoldBuilder(spark, config, GoldDefinitions.load(config.definitions().folder("gold")));
+    assertThatThrownBy(() -> badColumn.build(badColumn.plan(), GoldBuilder.JOB, build -> { }))
+        .isInstanceOf(LakehouseException.class)
+        .hasMessageContaining("gold definition typo (" + definitions.resolve("typo.sql") + ") is not a valid query over the silver"
+            + " tables [events]")
+        .hasMessageContaining("event_dat");
   }
 
   private static Set<LocalDate> dates(GoldPlan plan) {

@@ -300,7 +300,7 @@ public final class SilverRefine {
       unique = refiner.firstArrivals(valid).select(refiner.silverColumns()).cache();
       Validation tableResult = gate(unique, refined, runId, scope, started, in);
       Recovered recovered = interruptedRun.isPresent() ? recovered(batchId, unique) : Recovered.NONE;
-      long quarantinedCount = recovered.quarantined() > 0 ? 0 : appendQuarantine(refined.quarantined(), batchId, queryId, runId);
+      long quarantinedCount = appendQuarantine(refined.quarantined(), batchId, queryId, runId);
       long inserted = mergeIntoSilver(unique, runId);
       keepPublished(refined, tableResult);
       long duplicates = validCount - inserted - recovered.merged();
@@ -400,9 +400,11 @@ public final class SilverRefine {
   }
 
   /**
-   * Idempotent per batch: Delta skips an append whose (txnAppId, txnVersion) it has seen. The app
-   * id is the checkpoint's query id, which a reset checkpoint renews along with its batch ids, so
-   * batch 0 of a new checkpoint is not mistaken for batch 0 of the old one.
+   * Idempotent per batch: Delta skips an append whose (txnAppId, txnVersion) it has seen, so a
+   * replayed batch adds nothing (then 0 is returned). The app id is the checkpoint's query id,
+   * which a reset checkpoint renews along with its batch ids, so batch 0 of a new checkpoint is not
+   * mistaken for batch 0 of the old one. One writer per quarantine table (its silver run), so a
+   * version that did not move means Delta skipped the append.
    */
   private long appendQuarantine(Dataset<Row> rows, long batchId, String queryId, String runId) {
     Dataset<Row> quarantine = refiner.quarantineRecords(rows)
@@ -411,12 +413,14 @@ public final class SilverRefine {
         .select(columns(TableRefiner.QUARANTINE_COLUMNS))
         .cache();
     long count = quarantine.count();
+    long versionBefore = dev.lakehouse.core.storage.DeltaVersions.latest(spark, quarantineTable());
     quarantine.write().format("delta").mode("append").partitionBy("ingest_date")
         .option("txnAppId", "quarantine_" + table.name() + "_" + (queryId == null ? "unknown" : queryId))
         .option("txnVersion", batchId)
         .save(quarantineTable());
     quarantine.unpersist();
-    return count;
+    boolean committed = dev.lakehouse.core.storage.DeltaVersions.latest(spark, quarantineTable()) > versionBefore;
+    return committed || versionBefore < 0 ? count : 0;
   }
 
   /**

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
+
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -78,17 +78,15 @@ final class SilverTableSchema {
           + ". Such a change needs a rebuild: " + rerunHint);
     });
     StructType existing = spark.read().format("delta").load(path).schema();
-    List<StructField> added = new ArrayList<>();
+    String previous = null;
     for (StructField field : wanted.fields()) {
       if (existingField(existing, field.name()).isEmpty()) {
-        added.add(field);
+        // metadata-only commits: existing files are not rewritten and their rows read null; each
+        // column goes where the definition has it, so silver keeps the documented column order
+        spark.sql("ALTER TABLE delta.`" + path + "` ADD COLUMNS (`" + field.name() + "` " + field.dataType().sql()
+            + (previous == null ? " FIRST" : " AFTER `" + previous + "`") + ")");
       }
-    }
-    if (!added.isEmpty()) {
-      // a metadata-only commit: existing files are not rewritten and their rows read null
-      spark.sql("ALTER TABLE delta.`" + path + "` ADD COLUMNS ("
-          + added.stream().map(field -> "`" + field.name() + "` " + field.dataType().sql()).collect(Collectors.joining(", "))
-          + ")");
+      previous = field.name();
     }
     if (!properties().containsKey(KEY_PROPERTY)) {
       setProperties();

@@ -41,7 +41,10 @@ import org.apache.spark.sql.types.StructType;
 public final class TableRefiner {
 
   public static final String BRONZE_PREFIX = "_bronze_";
-  private static final String PARSE_ERRORS = "parse_errors";
+  /** Working columns; a declared column cannot take these names (SilverTableLoader reserves the prefix). */
+  private static final String PARSE_ERRORS = "_lakehouse_parse_errors";
+  private static final String PARSED = "_lakehouse_parsed";
+  private static final String ARRIVAL = "_lakehouse_arrival";
   private static final Column FAILED = size(col(Validation.FAILED_EXPECTATIONS)).gt(0);
   /** Bronze's columns, renamed on parse, in quarantine's order. */
   private static final List<String> BRONZE_COLUMNS = List.of("key", "value", "topic", "partition", "offset", "kafka_timestamp");
@@ -89,8 +92,8 @@ public final class TableRefiner {
     }
     columns.add(col("ingested_at"));
     columns.add(col("ingest_date").as(BRONZE_PREFIX + "ingest_date"));
-    columns.add(parser.apply(col("value").cast("binary")).as("parsed"));
-    Dataset<Row> parsed = bronze.select(columns.toArray(Column[]::new)).select(col("*"), col("parsed.*")).drop("parsed");
+    columns.add(parser.apply(col("value").cast("binary")).as(PARSED));
+    Dataset<Row> parsed = bronze.select(columns.toArray(Column[]::new)).select(col("*"), col(PARSED + ".*")).drop(PARSED);
     for (Map.Entry<String, String> derived : table.derived().entrySet()) {
       parsed = parsed.withColumn(derived.getKey(), expr(derived.getValue()));
     }
@@ -122,11 +125,11 @@ public final class TableRefiner {
   /** One row per key: the first to arrive (ingest time, then Kafka time and position). */
   public Dataset<Row> firstArrivals(Dataset<Row> valid) {
     return valid
-        .withColumn("_arrival", row_number().over(Window.partitionBy(keyColumns())
+        .withColumn(ARRIVAL, row_number().over(Window.partitionBy(keyColumns())
             .orderBy(col("ingested_at"), col(BRONZE_PREFIX + "kafka_timestamp"), col(BRONZE_PREFIX + "partition"),
                 col(BRONZE_PREFIX + "offset"))))
-        .where(col("_arrival").equalTo(1))
-        .drop("_arrival");
+        .where(col(ARRIVAL).equalTo(1))
+        .drop(ARRIVAL);
   }
 
   /** Silver's columns, in order, of a parsed (and validated) frame. */

@@ -8,6 +8,8 @@ public record DefinitionProblem(String file, String message) {
   public DefinitionProblem {
     requireNonNull(file, "file is null");
     requireNonNull(message, "message is null");
+    // parsers' messages may quote the source over several lines; validate prints one line per problem
+    message = message.strip().replaceAll("\\s*\\R\\s*", " ");
   }
 
   @Override

@@ -32,8 +32,12 @@ public final class SilverTableLoader {
   private static final Set<String> KEYS = Set.of("source", "topic", "format", "mode", "key", "event_time", "columns",
       "unknown_fields", "expectations", "sequence", "deletes", "history", "derived", "description", "owner");
   private static final Set<String> COLUMN_KEYS = Set.of("type", "required", "description");
+  /** Columns the pipeline adds to silver, quarantine or a change feed. */
   private static final Set<String> RESERVED = Set.of(SilverTableDefinition.EVENT_DATE, SilverTableDefinition.INGESTED_AT,
-      SilverTableDefinition.EXTRA, "valid_from", "valid_to", "is_current");
+      SilverTableDefinition.EXTRA, "valid_from", "valid_to", "is_current", "failed_expectations", "_change_type",
+      "_commit_version", "_commit_timestamp");
+  /** Prefixes of the working columns refining uses (bronze's Kafka columns, the parse result). */
+  private static final List<String> RESERVED_PREFIXES = List.of("_bronze_", "_lakehouse_");
 
   /** A definition, or the problems that stop it from being one. */
   public record Loaded(Optional<SilverTableDefinition> table, List<DefinitionProblem> problems) {}
@@ -127,7 +131,8 @@ public final class SilverTableLoader {
         problems.add("column '" + name + "': a column name is letters, digits and _ (not starting with a digit)");
         continue;
       }
-      if (RESERVED.contains(name.toLowerCase(Locale.ROOT))) {
+      if (RESERVED.contains(name.toLowerCase(Locale.ROOT))
+          || RESERVED_PREFIXES.stream().anyMatch(prefix -> name.toLowerCase(Locale.ROOT).startsWith(prefix))) {
         problems.add("column '" + name + "': the name is reserved for a column the pipeline adds");
         continue;
       }
@@ -226,7 +231,8 @@ public final class SilverTableLoader {
       if (!COLUMN_NAME.matcher(entry.getKey()).matches() || !entry.getValue().isTextual()) {
         problems.add("derived column '" + entry.getKey() + "' must be a name mapped to a SQL expression");
       } else if (columns.stream().anyMatch(column -> column.name().equalsIgnoreCase(entry.getKey()))
-          || RESERVED.contains(entry.getKey())) {
+          || RESERVED.contains(entry.getKey().toLowerCase(Locale.ROOT))
+          || RESERVED_PREFIXES.stream().anyMatch(prefix -> entry.getKey().toLowerCase(Locale.ROOT).startsWith(prefix))) {
         problems.add("derived column '" + entry.getKey() + "' has the name of another column");
       } else {
         derived.put(entry.getKey(), entry.getValue().asText());

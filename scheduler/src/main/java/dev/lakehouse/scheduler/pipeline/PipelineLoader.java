@@ -85,8 +85,21 @@ public final class PipelineLoader {
       read(file, problems).ifPresent(text -> {
         SilverTableLoader.Loaded loaded = SilverTableLoader.parse(name, text, file.toString());
         problems.addAll(loaded.problems());
-        loaded.table().ifPresent(tables::add);
+        loaded.table().ifPresent(table -> {
+          if (tables.stream().anyMatch(other -> other.name().equals(table.name()))) {
+            problems.add(new DefinitionProblem(file.toString(), "a second definition of silver table " + table.name()));
+          } else {
+            tables.add(table);
+          }
+        });
       });
+    }
+    for (SilverTableDefinition table : tables) {
+      // gold sees every table as <table> and silver_<table>: x and silver_x would share a name
+      if (tables.stream().anyMatch(other -> table.name().equals("silver_" + other.name()))) {
+        problems.add(new DefinitionProblem(table.origin(), "the name " + table.name() + " is how gold queries see silver table "
+            + table.name().substring("silver_".length()) + "; rename one of them"));
+      }
     }
     Map<String, ExpectationSuite> suites = new TreeMap<>();
     for (SilverTableDefinition table : tables) {

@@ -3,6 +3,7 @@ package dev.lakehouse.scheduler.pipeline;
 import dev.lakehouse.core.LakehouseException;
 import dev.lakehouse.core.definitions.DefinitionProblem;
 import dev.lakehouse.core.definitions.SilverTableDefinition;
+import dev.lakehouse.core.definitions.SqlRelations;
 import dev.lakehouse.core.spark.TrustedSessions;
 import dev.lakehouse.gold.GoldBuilder;
 import dev.lakehouse.gold.GoldDefinition;
@@ -43,6 +44,8 @@ public final class PipelineValidator {
   private static final Set<ExpectationType> STRING_ONLY = Set.of(ExpectationType.EXPECT_COLUMN_VALUES_TO_MATCH_REGEX,
       ExpectationType.EXPECT_COLUMN_VALUE_LENGTHS_TO_BE_BETWEEN);
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PipelineValidator.class);
+
   private final SparkSession session;
 
   public PipelineValidator(SparkSession spark) {
@@ -59,6 +62,13 @@ public final class PipelineValidator {
         Dataset<Row> empty = new TableRefiner(table, suite).emptySilver(session);
         silver.put(table.name(), empty);
         checkExpectations(table, suite, empty, problems);
+        table.deletes().ifPresent(predicate -> {
+          try {
+            empty.where(predicate).schema();
+          } catch (Exception e) {
+            problems.add(new DefinitionProblem(table.origin(), "deletes '" + predicate + "' does not compile: " + firstLine(e)));
+          }
+        });
       } catch (Exception e) { // AnalysisException is thrown undeclared by Scala code
         problems.add(new DefinitionProblem(table.origin(), "derived columns do not compile: " + firstLine(e)));
       }
@@ -146,7 +156,9 @@ public final class PipelineValidator {
           }
         }
         StructType result = session.sql(definition.sql()).schema();
-        Optional<StructField> date = field(result, GoldDefinition.PARTITION_COLUMN);
+        // exactly event_date, as the build requires (Delta partitions by that name)
+        Optional<StructField> date = java.util.Arrays.stream(result.fields())
+            .filter(candidate -> candidate.name().equals(GoldDefinition.PARTITION_COLUMN)).findFirst();
         if (date.isEmpty() || !date.get().dataType().equals(DataTypes.DateType)) {
           problems.add(new DefinitionProblem(definition.origin(), "must return an event_date DATE column (the partition"
               + " column); it returns " + result.simpleString()));
@@ -175,17 +187,26 @@ public final class PipelineValidator {
       }
       String eventTime = definition.get().eventTimeColumn();
       String expression = view.bucket().expression();
-      if (!expression.contains(eventTime) && !expression.trim().equals("event_date")) {
-        // refreshes prune the source by event time: a row of bucket b must have b <= event time < b + unit
-        problems.add(new DefinitionProblem(view.origin(), "bucket.expression must truncate " + table + "'s event_time "
-            + eventTime + " to the bucket unit, e.g. date_trunc('HOUR', " + eventTime + "), or be event_date; cannot be: "
-            + expression));
+      try {
+        SqlRelations.of(view.sql()); // refuses commands, which session.sql would run rather than compile
+      } catch (IllegalArgumentException e) {
+        problems.add(new DefinitionProblem(view.origin(), "sql " + e.getMessage()));
+        continue;
+      } catch (Exception e) { // ParseException: reported below, with Spark's own message
+        LOG.debug("view {} does not parse: {}", view.name(), e.getMessage());
       }
       try {
-        empty.selectExpr(expression).schema();
+        if (!truncatesEventTime(empty, eventTime, view.bucket())) {
+          // refreshes prune the source by event time: a row of bucket b must have b <= event time < b + unit
+          problems.add(new DefinitionProblem(view.origin(), "bucket.expression must truncate " + table + "'s event_time "
+              + eventTime + " to the bucket unit (" + view.bucket().unit().name().toLowerCase(java.util.Locale.ROOT)
+              + "), e.g. date_trunc('" + unitName(view.bucket().unit()) + "', " + eventTime + ")"
+              + (view.bucket().unit() == java.time.temporal.ChronoUnit.DAYS ? ", or be event_date" : "")
+              + "; cannot be: " + expression));
+        }
         empty.createOrReplaceTempView(ViewDefinition.SOURCE_VIEW);
         StructType result = session.sql(view.sql()).schema();
-        if (field(result, view.bucket().column()).isEmpty()) {
+        if (!java.util.Arrays.asList(result.fieldNames()).contains(view.bucket().column())) {
           problems.add(new DefinitionProblem(view.origin(), "must return its bucket column " + view.bucket().column()
               + "; it returns " + String.join(", ", result.fieldNames())));
         }
@@ -195,6 +216,41 @@ public final class PipelineValidator {
         session.catalog().dropTempView(ViewDefinition.SOURCE_VIEW);
       }
     }
+  }
+
+  /**
+   * Whether the bucket expression gives, for sample event times, exactly their truncation to the
+   * bucket unit (so a bucket b holds the rows with b <= event time < b + unit, which incremental
+   * refreshes rely on). Evaluated on a few literal rows, not on data.
+   */
+  private boolean truncatesEventTime(Dataset<Row> empty, String eventTime, ViewDefinition.Bucket bucket) {
+    for (java.time.Instant sample : List.of(java.time.Instant.parse("2026-03-04T05:06:07.089Z"),
+        java.time.Instant.parse("2026-12-31T23:59:59.999Z"))) {
+      StructType schema = empty.schema();
+      Object[] values = new Object[schema.size()];
+      values[schema.fieldIndex(eventTime)] = java.sql.Timestamp.from(sample);
+      values[schema.fieldIndex(SilverTableDefinition.EVENT_DATE)] =
+          java.sql.Date.valueOf(sample.atOffset(java.time.ZoneOffset.UTC).toLocalDate());
+      Row row = session.createDataFrame(List.of(org.apache.spark.sql.RowFactory.create(values)), schema)
+          .selectExpr(bucket.expression()).first();
+      java.time.Instant truncated = sample.truncatedTo(bucket.unit());
+      Object value = row.get(0);
+      boolean matches = value instanceof java.sql.Timestamp timestamp ? timestamp.toInstant().equals(truncated)
+          : value instanceof java.sql.Date date && bucket.unit() == java.time.temporal.ChronoUnit.DAYS
+              && date.toLocalDate().equals(sample.atOffset(java.time.ZoneOffset.UTC).toLocalDate());
+      if (!matches) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String unitName(java.time.temporal.ChronoUnit unit) {
+    return switch (unit) {
+      case MINUTES -> "MINUTE";
+      case HOURS -> "HOUR";
+      default -> "DAY";
+    };
   }
 
   private static Optional<StructField> field(StructType schema, String name) {

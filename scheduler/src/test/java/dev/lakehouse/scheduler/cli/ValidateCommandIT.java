@@ -94,6 +94,9 @@ class ValidateCommandIT {
     Path badBucket = Files.writeString(dir.resolve("views/by_ingest.yaml"), viewYaml
         .replace("name: orders_per_hour", "name: by_ingest").replace("expression: date_trunc('HOUR', placed_at)",
             "expression: date_trunc('HOUR', ingested_at)"));
+    Path wrongUnit = Files.writeString(dir.resolve("views/daily_as_hourly.yaml"), viewYaml
+        .replace("name: orders_per_hour", "name: daily_as_hourly").replace("date_trunc('HOUR', placed_at)", "date_trunc('DAY', placed_at)"));
+    Path command = Files.writeString(dir.resolve("gold/drop.sql"), "DROP TABLE orders");
     Files.writeString(view, viewYaml.replace("COUNT(*) AS orders", "COUNT(DISTINCT coupon) AS orders"));
 
     Result validate = run("validate", "--definitions", dir.toString());
@@ -111,6 +114,9 @@ class ValidateCommandIT {
     assertThat(lines).anySatisfy(line -> assertThat(line).startsWith(view + ": does not compile over live.orders:").contains("coupon"));
     assertThat(lines).anySatisfy(line -> assertThat(line).startsWith(badSource + ": source live.refunds names no append silver table"));
     assertThat(lines).anySatisfy(line -> assertThat(line).startsWith(badBucket + ": bucket.expression must truncate orders's event_time"));
-    assertThat(lines.get(lines.size() - 1)).isEqualTo("9 problem(s) in the pipeline of " + dir);
+    assertThat(lines).anySatisfy(line -> assertThat(line).startsWith(wrongUnit
+        + ": bucket.expression must truncate orders's event_time placed_at to the bucket unit (hours)"));
+    assertThat(lines).anySatisfy(line -> assertThat(line).startsWith(command + ": is a command ("));
+    assertThat(lines.get(lines.size() - 1)).isEqualTo("11 problem(s) in the pipeline of " + dir);
   }
 }

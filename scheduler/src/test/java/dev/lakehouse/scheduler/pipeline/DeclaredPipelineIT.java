@@ -225,6 +225,8 @@ class DeclaredPipelineIT {
     assertThat(evolvedRows).allSatisfy(row -> assertThat(row.get("channel")).isEqualTo(row.get("order_id").equals("o7") ? "web" : null));
     assertThat(evolvedRows).filteredOn(row -> row.get("order_id").equals("o7")).singleElement()
         .satisfies(row -> assertThat(row.get("_extra")).isNull()); // channel is a column now, not an unknown field
+    assertThat(spark.read().format("delta").load(tables.silver("orders")).columns()).as("the new column sits where it is declared")
+        .containsExactlyElementsOf(evolved.pipeline().silverTable("orders").silverColumns());
     long filesAfter = delta.filesByPartition(tables.silver("orders"), "event_date").values().stream().mapToLong(java.util.Set::size).sum();
     assertThat(filesAfter).as("older files are kept, not rewritten").isEqualTo(filesBefore + 1);
 

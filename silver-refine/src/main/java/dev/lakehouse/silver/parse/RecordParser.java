@@ -51,11 +51,19 @@ public final class RecordParser implements Serializable {
   public record Parsed(Object[] values, String extra, List<String> errors) {}
 
   private final List<ColumnDefinition> columns;
+  /** Per column: declared {@code required}, or a key, event-time or sequence column, which a row cannot do without. */
+  private final boolean[] required;
   private final Set<String> declared;
   private final UnknownFields unknownFields;
 
   public RecordParser(SilverTableDefinition table) {
     this.columns = table.columns();
+    this.required = new boolean[columns.size()];
+    for (int i = 0; i < required.length; i++) {
+      String name = columns.get(i).name();
+      required[i] = columns.get(i).required() || table.key().contains(name) || table.eventTime().filter(name::equals).isPresent()
+          || table.sequence().filter(name::equals).isPresent();
+    }
     this.declared = columns.stream().map(ColumnDefinition::name).collect(Collectors.toUnmodifiableSet());
     this.unknownFields = table.unknownFields();
   }
@@ -78,7 +86,7 @@ public final class RecordParser implements Serializable {
       ColumnDefinition column = columns.get(i);
       JsonNode field = node.get(column.name());
       if (field == null || field.isNull()) {
-        if (column.required()) {
+        if (required[i]) {
           errors.add("parse: " + column.name() + (field == null ? " is required but missing" : " is required but null"));
         }
         continue;

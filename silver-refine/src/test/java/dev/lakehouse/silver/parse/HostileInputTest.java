@@ -58,7 +58,7 @@ class HostileInputTest {
 
   @Test
   void invalidUtf8IsJudgedOnTheBytesNotOnADecodedString() {
-    byte[] withReplacementChar = "{\"event_id\":\"a\uFFFD\"}".getBytes(StandardCharsets.UTF_8);
+    byte[] withReplacementChar = "{\"event_id\":\"a\uFFFD\",\"event_time\":\"2026-11-20T10:00:00Z\"}".getBytes(StandardCharsets.UTF_8);
     byte[] withInvalidByte = {'{', '"', 'e', '"', ':', '"', (byte) 0xFF, '"', '}'};
     assertThat(EventParser.parse(withReplacementChar).parseErrors()).isEmpty();
     assertThat(EventParser.parse(withInvalidByte).parseErrors()).containsExactly(StrictJson.NOT_UTF8);
@@ -68,8 +68,10 @@ class HostileInputTest {
   void doubleExtremesAreKeptAndOverflowIsRefused() {
     assertThat(EventParser.parse("{\"amount\":1.7976931348623157e308}").amount())
         .isEqualByComparingTo(new BigDecimal("1.7976931348623157e308"));
-    assertThat(EventParser.parse("{\"amount\":4.9e-324}").parseErrors()).isEmpty();
-    assertThat(EventParser.parse("{\"amount\":1.8e308}").parseErrors()).containsExactly(EventParser.AMOUNT_OUT_OF_RANGE);
-    assertThat(EventParser.parse("{\"amount\":1e-400}").parseErrors()).containsExactly(EventParser.AMOUNT_OUT_OF_RANGE);
+    assertThat(EventParser.parse("{\"event_id\":\"e\",\"event_time\":\"2026-11-20T10:00:00Z\",\"amount\":4.9e-324}").parseErrors())
+        .isEmpty();
+    String identity = "\"event_id\":\"e\",\"event_time\":\"2026-11-20T10:00:00Z\",";
+    assertThat(EventParser.parse("{" + identity + "\"amount\":1.8e308}").parseErrors()).containsExactly(EventParser.AMOUNT_OUT_OF_RANGE);
+    assertThat(EventParser.parse("{" + identity + "\"amount\":1e-400}").parseErrors()).containsExactly(EventParser.AMOUNT_OUT_OF_RANGE);
   }
 }

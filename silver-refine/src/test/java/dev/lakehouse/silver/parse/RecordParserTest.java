@@ -73,6 +73,16 @@ class RecordParserTest {
   }
 
   @Test
+  void keyAndEventTimeColumnsAreRequiredEvenWhenNotDeclaredSo() {
+    SilverTableDefinition loose = SilverTableLoader.parse("t", "key: [id]\nevent_time: at\ncolumns: {id: string, at: timestamp, n: int}\n",
+        "t.yaml").table().orElseThrow();
+
+    assertThat(new RecordParser(loose).parse("{\"n\":1}").errors())
+        .containsExactly("parse: id is required but missing", "parse: at is required but missing");
+    assertThat(new RecordParser(loose).parse("{\"id\":\"a\",\"at\":\"2026-11-20T10:00:00Z\"}").errors()).isEmpty();
+  }
+
+  @Test
   void requiredColumnsMustBePresentAndNotNull() {
     assertThat(PARSER.parse("{\"measured_at\":\"2026-11-20T13:45:12Z\"}").errors())
         .containsExactly("parse: reading_id is required but missing");
