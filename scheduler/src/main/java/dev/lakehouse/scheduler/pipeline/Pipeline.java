@@ -21,6 +21,7 @@ import java.util.Map;
  * @param suites silver table → the suite run on it (empty when its file does not exist)
  * @param gold in name order
  * @param views in name order
+ * @param goldReads gold table → the silver tables its {@code gold/<table>.yaml} says it reads
  */
 public record Pipeline(
     String origin,
@@ -28,7 +29,8 @@ public record Pipeline(
     List<SilverTableDefinition> silverTables,
     Map<String, ExpectationSuite> suites,
     List<GoldDefinition> gold,
-    List<ViewDefinition> views) {
+    List<ViewDefinition> views,
+    Map<String, List<String>> goldReads) {
 
   public static final String BUILT_IN = "built-in";
 
@@ -39,6 +41,7 @@ public record Pipeline(
     suites = Map.copyOf(suites);
     gold = List.copyOf(gold);
     views = List.copyOf(views);
+    goldReads = Map.copyOf(goldReads);
   }
 
   public SilverTableDefinition silverTable(String name) {

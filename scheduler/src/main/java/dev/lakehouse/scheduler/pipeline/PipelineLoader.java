@@ -64,7 +64,7 @@ public final class PipelineLoader {
     SilverTableDefinition events = BuiltInPipeline.events();
     ExpectationSuite suite = SuiteLoader.load(events.expectations(), Optional.empty());
     return new Pipeline(Pipeline.BUILT_IN, sources(List.of(events), kafka, environment, problems), List.of(events),
-        Map.of(events.name(), suite), GoldDefinitions.load(Optional.empty()), ViewDefinitions.load(Optional.empty()));
+        Map.of(events.name(), suite), GoldDefinitions.load(Optional.empty()), ViewDefinitions.load(Optional.empty()), Map.of());
   }
 
   private static Pipeline fromFolder(Path folder, KafkaConfig kafka, Map<String, String> environment,
@@ -117,6 +117,11 @@ public final class PipelineLoader {
     for (Path file : files(folder.resolve("gold"), ".sql")) {
       catching(file, problems, GoldDefinitions::fromFile).ifPresent(gold::add);
     }
+    Map<String, List<String>> declaredReads = new TreeMap<>();
+    for (Path file : files(folder.resolve("gold"), ".yaml", ".yml")) {
+      goldMetadata(file, gold, tables, problems).ifPresent(reads -> declaredReads.put(
+          file.getFileName().toString().replaceFirst("\\.ya?ml$", ""), reads));
+    }
     Map<String, ViewDefinition> views = new TreeMap<>();
     for (Path file : files(folder.resolve("views"), ".yaml", ".yml")) {
       catching(file, problems, ViewDefinitions::fromFile).ifPresent(view -> {
@@ -126,7 +131,56 @@ public final class PipelineLoader {
       });
     }
     return new Pipeline(folder.toString(), sources(tables, kafka, environment, problems), tables, suites, gold,
-        List.copyOf(views.values()));
+        List.copyOf(views.values()), declaredReads);
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper YAML =
+      new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+
+  /**
+   * {@code gold/<table>.yaml} beside {@code <table>.sql}: {@code description}, {@code owner} and
+   * {@code reads} (the silver tables the query reads; when given, validate checks it against the
+   * query's plan). Returns the declared reads, if any.
+   */
+  private static Optional<List<String>> goldMetadata(Path file, List<GoldDefinition> gold, List<SilverTableDefinition> tables,
+      List<DefinitionProblem> problems) {
+    String table = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+    if (gold.stream().noneMatch(definition -> definition.table().equals(table))) {
+      problems.add(new DefinitionProblem(file.toString(), "describes gold table " + table + ", but there is no gold/" + table + ".sql"));
+      return Optional.empty();
+    }
+    com.fasterxml.jackson.databind.JsonNode root;
+    try {
+      root = YAML.readTree(file.toFile());
+    } catch (IOException e) {
+      problems.add(new DefinitionProblem(file.toString(), "not valid YAML: " + e.getMessage()));
+      return Optional.empty();
+    }
+    if (root == null || !root.isObject()) {
+      problems.add(new DefinitionProblem(file.toString(), "must be a YAML mapping with description, owner and reads"));
+      return Optional.empty();
+    }
+    root.fieldNames().forEachRemaining(key -> {
+      if (!List.of("description", "owner", "reads").contains(key)) {
+        problems.add(new DefinitionProblem(file.toString(), "unknown key '" + key + "'; known keys: description, owner, reads"));
+      }
+    });
+    com.fasterxml.jackson.databind.JsonNode reads = root.get("reads");
+    if (reads == null) {
+      return Optional.empty();
+    }
+    List<String> names = new ArrayList<>();
+    reads.forEach(name -> names.add(name.asText()));
+    if (!reads.isArray() || names.isEmpty()) {
+      problems.add(new DefinitionProblem(file.toString(), "reads must list silver tables, e.g. reads: [orders]"));
+      return Optional.empty();
+    }
+    for (String name : names) {
+      if (tables.stream().noneMatch(candidate -> candidate.name().equals(name))) {
+        problems.add(new DefinitionProblem(file.toString(), "reads " + name + ", which is no silver table"));
+      }
+    }
+    return Optional.of(names.stream().sorted().toList());
   }
 
   /**

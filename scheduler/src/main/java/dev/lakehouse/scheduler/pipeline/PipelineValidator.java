@@ -147,6 +147,12 @@ public final class PipelineValidator {
             .replace("gold definition " + definition.table() + " (" + definition.origin() + ") ", "")));
         continue;
       }
+      List<String> declared = pipeline.goldReads().get(definition.table());
+      List<String> planned = reads.stream().map(SilverInput::table).sorted().toList();
+      if (declared != null && !declared.equals(planned)) {
+        problems.add(new DefinitionProblem(definition.origin(), "its query reads " + planned + ", but gold/" + definition.table()
+            + ".yaml says reads: " + declared));
+      }
       List<String> views = new ArrayList<>();
       try {
         for (SilverInput input : reads) {

@@ -60,7 +60,7 @@ public final class LakehouseService {
   private static PipelineRuntime builtIn(SparkSession spark, LakehouseConfig config, List<ViewDefinition> views) {
     Pipeline builtIn = PipelineLoader.load(dev.lakehouse.core.config.DefinitionsConfig.builtInOnly(), config.kafka(), Map.of());
     Pipeline pipeline = new Pipeline(builtIn.origin(), builtIn.sources(), builtIn.silverTables(), builtIn.suites(),
-        builtIn.gold(), views);
+        builtIn.gold(), views, Map.of());
     return PipelineRuntime.open(config, pipeline, spark);
   }
 

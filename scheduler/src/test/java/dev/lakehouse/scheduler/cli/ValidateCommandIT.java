@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ValidateCommandIT {
 
   private static final List<String> DECLARED = List.of("silver/orders.yaml", "silver/shipments.yaml",
-      "expectations/silver_orders.json", "expectations/shipment_rules.json", "gold/daily_shipping.sql",
+      "expectations/silver_orders.json", "expectations/shipment_rules.json", "gold/daily_shipping.sql", "gold/daily_shipping.yaml",
       "gold/carrier_daily.sql", "views/orders_per_hour.yaml");
 
   @TempDir Path folder;
@@ -97,6 +97,8 @@ class ValidateCommandIT {
     Path wrongUnit = Files.writeString(dir.resolve("views/daily_as_hourly.yaml"), viewYaml
         .replace("name: orders_per_hour", "name: daily_as_hourly").replace("date_trunc('HOUR', placed_at)", "date_trunc('DAY', placed_at)"));
     Path command = Files.writeString(dir.resolve("gold/drop.sql"), "DROP TABLE orders");
+    Files.writeString(dir.resolve("gold/carrier_daily.yaml"), "owner: logistics\nreads: [orders]\n");
+    Path carrier = dir.resolve("gold/carrier_daily.sql");
     Files.writeString(view, viewYaml.replace("COUNT(*) AS orders", "COUNT(DISTINCT coupon) AS orders"));
 
     Result validate = run("validate", "--definitions", dir.toString());
@@ -117,6 +119,8 @@ class ValidateCommandIT {
     assertThat(lines).anySatisfy(line -> assertThat(line).startsWith(wrongUnit
         + ": bucket.expression must truncate orders's event_time placed_at to the bucket unit (hours)"));
     assertThat(lines).anySatisfy(line -> assertThat(line).startsWith(command + ": is a command ("));
-    assertThat(lines.get(lines.size() - 1)).isEqualTo("11 problem(s) in the pipeline of " + dir);
+    assertThat(lines).anySatisfy(line -> assertThat(line)
+        .isEqualTo(carrier + ": its query reads [shipments], but gold/carrier_daily.yaml says reads: [orders]"));
+    assertThat(lines.get(lines.size() - 1)).isEqualTo("12 problem(s) in the pipeline of " + dir);
   }
 }

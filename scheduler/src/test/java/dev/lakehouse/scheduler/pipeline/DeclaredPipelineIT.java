@@ -59,7 +59,7 @@ class DeclaredPipelineIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String RESOURCES = "/declared-pipeline/";
   private static final List<String> FILES = List.of("silver/orders.yaml", "silver/shipments.yaml",
-      "expectations/silver_orders.json", "expectations/shipment_rules.json", "gold/daily_shipping.sql",
+      "expectations/silver_orders.json", "expectations/shipment_rules.json", "gold/daily_shipping.sql", "gold/daily_shipping.yaml",
       "gold/carrier_daily.sql", "views/orders_per_hour.yaml");
 
   @TempDir Path folder;
