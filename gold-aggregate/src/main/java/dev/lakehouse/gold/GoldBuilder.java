@@ -105,9 +105,11 @@ public final class GoldBuilder {
     List<SilverInput> read = inputs.stream()
         .filter(input -> input.viewNames().stream().anyMatch(relations::contains)).toList();
     if (read.isEmpty()) {
+      boolean qualified = relations.stream().anyMatch(name -> name.startsWith("silver."));
       throw new LakehouseException("gold definition " + definition.table() + " (" + definition.origin()
           + ") reads no silver table; it reads " + relations + ", the silver tables are "
-          + inputs.stream().map(SilverInput::table).toList());
+          + inputs.stream().map(SilverInput::table).toList()
+          + (qualified ? " (write FROM <table>, not silver.<table>: gold sees each table's rows of the date being built)" : ""));
     }
     return read;
   }
