@@ -36,7 +36,8 @@ final class ValidateCommand implements Callable<Integer> {
     PipelineLoader.Loaded loaded = PipelineLoader.loadAll(config.definitions(), config.kafka(), System.getenv());
     List<DefinitionProblem> problems = new ArrayList<>(loaded.problems());
     Pipeline pipeline = loaded.pipeline();
-    problems.addAll(new PipelineValidator(SparkSessions.getOrCreate(config, "lakehouse-validate")).validate(pipeline));
+    problems.addAll(new PipelineValidator(SparkSessions.getOrCreate(config, "lakehouse-validate"))
+        .validate(pipeline, loaded.unloadedTables()));
     if (!problems.isEmpty()) {
       problems.forEach(problem -> System.out.println(problem));
       System.out.printf("%d problem(s) in the %s%n", problems.size(), pipeline.describe());

@@ -50,14 +50,19 @@ public final class PipelineLoader {
     return loaded.pipeline();
   }
 
-  /** The definitions that loaded, and the problems of those that did not ({@code validate} checks the rest anyway). */
-  public record Loaded(Pipeline pipeline, List<DefinitionProblem> problems) {}
+  /**
+   * The definitions that loaded, the problems of those that did not ({@code validate} checks the
+   * rest anyway), and the silver tables whose file did not load (so what reads them is not
+   * reported a second time).
+   */
+  public record Loaded(Pipeline pipeline, List<DefinitionProblem> problems, java.util.Set<String> unloadedTables) {}
 
   public static Loaded loadAll(DefinitionsConfig definitions, KafkaConfig kafka, Map<String, String> environment) {
     List<DefinitionProblem> problems = new ArrayList<>();
+    java.util.Set<String> unloaded = new java.util.TreeSet<>();
     Pipeline pipeline = definitions.dir().isEmpty() ? builtIn(kafka, environment, problems)
-        : fromFolder(Path.of(definitions.dir()), kafka, environment, problems);
-    return new Loaded(pipeline, List.copyOf(problems));
+        : fromFolder(Path.of(definitions.dir()), kafka, environment, problems, unloaded);
+    return new Loaded(pipeline, List.copyOf(problems), unloaded);
   }
 
   private static Pipeline builtIn(KafkaConfig kafka, Map<String, String> environment, List<DefinitionProblem> problems) {
@@ -68,7 +73,7 @@ public final class PipelineLoader {
   }
 
   private static Pipeline fromFolder(Path folder, KafkaConfig kafka, Map<String, String> environment,
-      List<DefinitionProblem> problems) {
+      List<DefinitionProblem> problems, java.util.Set<String> unloaded) {
     if (!Files.isDirectory(folder)) {
       throw LakehouseException.of("cannot load definitions", folder.toAbsolutePath() + " is not a folder",
           "create it (`./lakehouse init " + folder + "` writes the built-in pipeline there), or unset definitions.dir"
@@ -85,6 +90,9 @@ public final class PipelineLoader {
       read(file, problems).ifPresent(text -> {
         SilverTableLoader.Loaded loaded = SilverTableLoader.parse(name, text, file.toString());
         problems.addAll(loaded.problems());
+        if (loaded.table().isEmpty()) {
+          unloaded.add(name);
+        }
         loaded.table().ifPresent(table -> {
           if (tables.stream().anyMatch(other -> other.name().equals(table.name()))) {
             problems.add(new DefinitionProblem(file.toString(), "a second definition of silver table " + table.name()));

@@ -53,6 +53,14 @@ public final class PipelineValidator {
   }
 
   public List<DefinitionProblem> validate(Pipeline pipeline) {
+    return validate(pipeline, java.util.Set.of());
+  }
+
+  /**
+   * @param unloadedTables silver tables whose definition did not load (its problems are listed
+   *     already): gold queries and views that read them are not reported again
+   */
+  public List<DefinitionProblem> validate(Pipeline pipeline, java.util.Set<String> unloadedTables) {
     List<DefinitionProblem> problems = new ArrayList<>();
     Map<String, Dataset<Row>> silver = new LinkedHashMap<>();
     for (SilverTableDefinition table : pipeline.silverTables()) {
@@ -73,8 +81,8 @@ public final class PipelineValidator {
         problems.add(new DefinitionProblem(table.origin(), "derived columns do not compile: " + firstLine(e)));
       }
     }
-    checkGold(pipeline, silver, problems);
-    checkViews(pipeline, silver, problems);
+    checkGold(pipeline, silver, unloadedTables, problems);
+    checkViews(pipeline, silver, unloadedTables, problems);
     return problems;
   }
 
@@ -135,7 +143,8 @@ public final class PipelineValidator {
         : origin.substring(0, silver) + "expectations/" + suite.name() + ".json";
   }
 
-  private void checkGold(Pipeline pipeline, Map<String, Dataset<Row>> silver, List<DefinitionProblem> problems) {
+  private void checkGold(Pipeline pipeline, Map<String, Dataset<Row>> silver, java.util.Set<String> unloaded,
+      List<DefinitionProblem> problems) {
     List<SilverInput> inputs = pipeline.appendTables().stream().filter(table -> silver.containsKey(table.name()))
         .map(table -> new SilverInput(table.name(), table.name(), null)).toList();
     for (GoldDefinition definition : pipeline.gold()) {
@@ -143,6 +152,9 @@ public final class PipelineValidator {
       try {
         reads = GoldBuilder.readsOf(definition, inputs);
       } catch (LakehouseException e) {
+        if (readsUnloaded(definition.sql(), unloaded)) {
+          continue; // it reads a table whose own file has a problem
+        }
         problems.add(new DefinitionProblem(definition.origin(), e.getMessage()
             .replace("gold definition " + definition.table() + " (" + definition.origin() + ") ", "")));
         continue;
@@ -177,9 +189,13 @@ public final class PipelineValidator {
     }
   }
 
-  private void checkViews(Pipeline pipeline, Map<String, Dataset<Row>> silver, List<DefinitionProblem> problems) {
+  private void checkViews(Pipeline pipeline, Map<String, Dataset<Row>> silver, java.util.Set<String> unloaded,
+      List<DefinitionProblem> problems) {
     for (ViewDefinition view : pipeline.views()) {
       String table = view.source().substring(view.source().indexOf('.') + 1);
+      if (unloaded.contains(table)) {
+        continue; // its table's file has a problem, listed already
+      }
       Optional<SilverTableDefinition> definition = pipeline.silverTables().stream()
           .filter(candidate -> candidate.name().equals(table)).findFirst();
       if (definition.isEmpty() || !definition.get().isAppend()) {
@@ -257,6 +273,15 @@ public final class PipelineValidator {
       case HOURS -> "HOUR";
       default -> "DAY";
     };
+  }
+
+  private static boolean readsUnloaded(String sql, java.util.Set<String> unloaded) {
+    try {
+      return SqlRelations.of(sql).stream().anyMatch(name -> unloaded.contains(name)
+          || (name.startsWith("silver_") && unloaded.contains(name.substring("silver_".length()))));
+    } catch (Exception e) { // not valid SQL: reported as such
+      return false;
+    }
   }
 
   private static Optional<StructField> field(StructType schema, String name) {
