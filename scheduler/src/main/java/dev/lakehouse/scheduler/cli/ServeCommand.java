@@ -2,7 +2,6 @@ package dev.lakehouse.scheduler.cli;
 
 import dev.lakehouse.core.config.LakehouseConfig;
 import dev.lakehouse.core.config.ServeConfig;
-import dev.lakehouse.core.spark.SparkSessions;
 import dev.lakehouse.core.storage.TableLocations;
 import dev.lakehouse.serve.JdbcServer;
 import java.util.concurrent.Callable;

@@ -2,7 +2,6 @@ package dev.lakehouse.scheduler.cli;
 
 import dev.lakehouse.core.LakehouseException;
 import dev.lakehouse.core.config.LakehouseConfig;
-import dev.lakehouse.core.spark.SparkSessions;
 import dev.lakehouse.core.storage.DeltaTableListing;
 import dev.lakehouse.core.storage.Layer;
 import dev.lakehouse.core.storage.TableLocations;

@@ -226,7 +226,8 @@ class DeclaredPipelineIT {
     assertThat(evolvedRows).filteredOn(row -> row.get("order_id").equals("o7")).singleElement()
         .satisfies(row -> assertThat(row.get("_extra")).isNull()); // channel is a column now, not an unknown field
     assertThat(spark.read().format("delta").load(tables.silver("orders")).columns()).as("the new column sits where it is declared")
-        .containsExactlyElementsOf(evolved.pipeline().silverTable("orders").silverColumns());
+        .containsExactly("order_id", "placed_at", "customer", "total", "items", "express", "tags", "channel", "event_date",
+            "ingested_at", "_extra");
     long filesAfter = delta.filesByPartition(tables.silver("orders"), "event_date").values().stream().mapToLong(java.util.Set::size).sum();
     assertThat(filesAfter).as("older files are kept, not rewritten").isEqualTo(filesBefore + 1);
 
