@@ -42,12 +42,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds gold tables from the append silver tables, one event date at a time: each definition's
- * query runs over that date's rows of the silver tables it reads (each read at one pinned
- * version; which tables a query reads comes from its parsed plan) and replaces the date's
+ * Builds gold tables from the silver tables, one event date at a time: each definition's query
+ * runs over that date's rows of the append tables it reads and over the upsert tables it reads
+ * whole (each read at one pinned version; which tables a query reads comes from its parsed plan)
+ * and replaces the date's
  * partition in one commit (replaceWhere), so a rebuild is idempotent and readers see the old or
  * the new partition, never a mix. Other dates' files are not touched. A date is rebuilt when any
- * silver table its query reads changed on that date after the build.
+ * append table its query reads changed on that date after the build; a change to an upsert table
+ * (a dimension) rebuilds nothing: an as-of join on its history keeps past dates stable, and
+ * {@code rerun gold} rebuilds on demand.
  *
  * <p>Concurrent builds of the same date (a rerun while the daily job runs) are safe: Delta
  * refuses the commit that lost the race and it is retried; {@link GoldBuildLog} keeps the record
@@ -68,6 +71,8 @@ public final class GoldBuilder {
   private final Map<String, SilverHistory> silver = new TreeMap<>();
   /** Gold table → the silver tables its query reads. */
   private final Map<String, List<SilverInput>> reads = new LinkedHashMap<>();
+  /** The upsert tables among them, read whole. */
+  private final Set<String> wholeTables = new HashSet<>();
   private final GoldBuildLog builds;
   private final RunLog runs;
 
@@ -86,6 +91,7 @@ public final class GoldBuilder {
       List<SilverInput> read = readsOf(definition, inputs);
       reads.put(definition.table(), read);
       read.forEach(input -> silver.computeIfAbsent(input.table(), table -> new SilverHistory(session, input.path())));
+      read.stream().filter(SilverInput::whole).forEach(input -> wholeTables.add(input.table()));
     }
     this.builds = new GoldBuildLog(session, locations);
     this.runs = new RunLog(session, locations);
@@ -104,6 +110,12 @@ public final class GoldBuilder {
     }
     List<SilverInput> read = inputs.stream()
         .filter(input -> input.viewNames().stream().anyMatch(relations::contains)).toList();
+    if (!read.isEmpty() && read.stream().allMatch(SilverInput::whole)) {
+      throw new LakehouseException("gold definition " + definition.table() + " (" + definition.origin()
+          + ") reads only upsert tables " + read.stream().map(SilverInput::table).toList() + "; gold is built per event_date"
+          + " of the append tables it reads, so it must read at least one of "
+          + inputs.stream().filter(input -> !input.whole()).map(SilverInput::table).toList());
+    }
     if (read.isEmpty()) {
       boolean qualified = relations.stream().anyMatch(name -> name.startsWith("silver."));
       throw new LakehouseException("gold definition " + definition.table() + " (" + definition.origin()
@@ -146,6 +158,9 @@ public final class GoldBuilder {
     Map<String, Optional<Map<LocalDate, Long>>> changes = new TreeMap<>();
     for (Map.Entry<String, SilverHistory> entry : silver.entrySet()) {
       String table = entry.getKey();
+      if (wholeTables.contains(table)) {
+        continue; // an upsert table decides no date
+      }
       long version = versions.get(table);
       silverDates.put(table, version < 0 ? Set.of() : entry.getValue().dates(version));
       OptionalLong oldestBuild = built.values().stream().flatMap(dates -> dates.values().stream())
@@ -155,7 +170,7 @@ public final class GoldBuilder {
     }
     Map<LocalDate, Map<String, String>> reasons = new TreeMap<>();
     for (GoldDefinition definition : definitions) {
-      List<SilverInput> inputs = reads.get(definition.table());
+      List<SilverInput> inputs = reads.get(definition.table()).stream().filter(input -> !input.whole()).toList();
       Map<LocalDate, Map<String, Long>> tableBuilt = built.getOrDefault(definition.table(), Map.of());
       Set<LocalDate> candidates = new HashSet<>(tableBuilt.keySet());
       inputs.forEach(input -> candidates.addAll(silverDates.get(input.table())));
@@ -284,7 +299,10 @@ public final class GoldBuilder {
     }
   }
 
-  /** The date's rows of one silver table at a pinned version; none when the table does not exist yet. */
+  /**
+   * The date's rows of one append table (an upsert table's rows, all of them) at a pinned
+   * version; none when the table does not exist yet.
+   */
   private Dataset<Row> dateRows(SilverInput input, long version, LocalDate date) {
     SilverHistory history = silver.get(input.table());
     if (version < 0) {
@@ -292,8 +310,8 @@ public final class GoldBuilder {
           ? session.emptyDataFrame().selectExpr("CAST(NULL AS DATE) AS " + GoldDefinition.PARTITION_COLUMN).limit(0)
           : session.createDataFrame(List.of(), input.schema());
     }
-    return session.read().format("delta").option("versionAsOf", version).load(history.path())
-        .where(col(GoldDefinition.PARTITION_COLUMN).equalTo(lit(Date.valueOf(date))));
+    Dataset<Row> rows = session.read().format("delta").option("versionAsOf", version).load(history.path());
+    return input.whole() ? rows : rows.where(col(GoldDefinition.PARTITION_COLUMN).equalTo(lit(Date.valueOf(date))));
   }
 
   /**

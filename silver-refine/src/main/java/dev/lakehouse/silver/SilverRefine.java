@@ -37,15 +37,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code lakehouse silver} for one append table: refines the bronze rows that arrived since the
+ * {@code lakehouse silver} for one table: refines the bronze rows that arrived since the
  * last successful run (a Delta stream of {@code bronze/<source>} with the table's own checkpoint,
  * AvailableNow) into {@code silver/<table>}, sending invalid rows to {@code quarantine/<table>}.
  *
  * <p>Exactly once: a batch's offsets are committed to the checkpoint only after its writes;
  * a crash before that re-runs the batch, and both writes are idempotent for it: the quarantine
  * append carries the Delta transaction id (txnAppId = the checkpoint's query id, version = the
- * batch id), the silver MERGE inserts only keys it does not have. A batch that fails the quality
- * gate writes nothing and is retried by the next run.
+ * batch id), the silver MERGE inserts only keys it does not have (append tables) or applies only
+ * versions newer than what it holds ({@link CurrentStateWriter}, {@link HistoryWriter} for upsert
+ * tables). A batch that fails the quality gate writes nothing and is retried by the next run.
  */
 public final class SilverRefine {
 
@@ -64,6 +65,8 @@ public final class SilverRefine {
   private final RunLog runs;
   /** Deequ metrics of published batches; their row count is checked against earlier ones. */
   private final MetricsHistory history;
+  /** Upsert tables: how versions are applied; empty for append tables. */
+  private final Optional<VersionWriter> versions;
   /** Totals of the run in progress; foreachBatch adds to them on the driver. */
   private RunTotals totals = new RunTotals();
   /** Scopes ("bronze batch N") of interrupted runs found at this run's start, with their run ids. */
@@ -86,6 +89,20 @@ public final class SilverRefine {
     this.results = new QualityResultsStore(spark, locations);
     this.runs = new RunLog(spark, locations);
     this.history = new MetricsHistory(locations.system("deequ_metrics") + "/silver_" + table.name() + ".json", 0.2, 5.0);
+    this.versions = table.isAppend() ? Optional.empty() : Optional.of(versionWriter(spark, locations, table, refiner, schema));
+  }
+
+  private static VersionWriter versionWriter(SparkSession spark, TableLocations locations, SilverTableDefinition table,
+      TableRefiner refiner, SilverTableSchema schema) {
+    DeleteLog deletes = new DeleteLog(spark, table, deleteLog(locations, table.name()));
+    return table.isHistory()
+        ? new HistoryWriter(refiner, locations.silver(table.name()), schema, deletes)
+        : new CurrentStateWriter(refiner, locations.silver(table.name()), schema, deletes);
+  }
+
+  /** Where an upsert table's deletes are kept ({@link DeleteLog}). */
+  public static String deleteLog(TableLocations locations, String table) {
+    return locations.system("deletes_" + table);
   }
 
   public SilverTableDefinition table() {
@@ -106,7 +123,6 @@ public final class SilverRefine {
   }
 
   public SilverRunResult run() {
-    requireAppend();
     String bronze = requireBronze();
     totals = new RunTotals();
     interrupted = new java.util.HashMap<>();
@@ -183,6 +199,47 @@ public final class SilverRefine {
   }
 
   /**
+   * {@code rerun silver --table <upsert table>}: rebuilds the whole table from all of bronze (every
+   * version, applied in sequence order) and replaces it in one commit, with the definition's
+   * schema; the delete log is replaced with it. Safe to repeat. Quarantine is not rewritten.
+   */
+  public SilverRunResult rebuildWhole() {
+    VersionWriter writer = versions.orElseThrow(() -> new LakehouseException("silver." + table.name()
+        + " is an append table, partitioned by event_date: rebuild it with --from and --to"));
+    String bronze = requireBronze();
+    long start = System.nanoTime();
+    Instant started = Instant.now();
+    String runId = "silver-rerun-" + started.toEpochMilli();
+    String scope = scopePrefix(table.name()) + "every version";
+    runs.abortLeftovers(JOB + "-rerun", scopePrefix(table.name())).forEach(leftover ->
+        LOG.warn("silver rerun {} ({}) was interrupted; marked aborted", leftover.runId(), leftover.scope()));
+    runs.start(RunRecord.running(runId, JOB + "-rerun", scope, started));
+    spark.sparkContext().setJobDescription("silver rerun " + table.name());
+    Dataset<Row> parsed = refiner.parse(spark.read().format("delta").load(bronze)).cache();
+    Dataset<Row> valid = null;
+    try {
+      long in = parsed.count();
+      long tombstones = refiner.tombstones(parsed);
+      TableRefiner.Refined refined = refiner.validate(parsed, runId);
+      valid = refined.valid().cache();
+      long validCount = valid.count();
+      try (VersionWriter.Batch batch = writer.planRebuild(valid)) {
+        Validation tableResult = gate(batch.published(), refined, runId, scope, started, in);
+        VersionWriter.Applied applied = batch.write(runId);
+        keepPublished(refined, tableResult);
+        runs.record(new RunRecord(runId, JOB + "-rerun", scope, started, Instant.now(), RunRecord.SUCCEEDED, in,
+            applied.inserted(), 0, ""));
+        LOG.info("silver rerun of {}: {} rows written from {} bronze rows ({} valid versions)", table.name(),
+            applied.inserted(), in, validCount);
+        return new SilverRunResult(1, in, applied.inserted(), 0, Math.max(0, validCount - applied.inserted()), 0, 0, tombstones,
+            Duration.ofNanos(System.nanoTime() - start));
+      }
+    } finally {
+      release(parsed, valid);
+    }
+  }
+
+  /**
    * Replaces the range's partitions in one commit (replaceWhere). When the definition changed a
    * column's type, the key or the mode, only a rebuild of every date the table holds can apply
    * it: then the whole table is replaced in one commit, with the new schema.
@@ -226,17 +283,18 @@ public final class SilverRefine {
 
   private void requireAppend() {
     if (!table.isAppend()) {
-      throw LakehouseException.of("cannot refine silver." + table.name(), table.origin() + " declares mode: upsert, which"
-          + " this version validates but does not refine yet", "declare it with mode: append for now");
+      throw LakehouseException.of("cannot rebuild dates of silver." + table.name(), "it is an upsert table (" + table.origin()
+          + "), which is not partitioned by date", "rebuild it whole with `./lakehouse rerun silver --table " + table.name() + "`");
     }
   }
 
-  /** Silver rows on the dates of {@code range} now (0 before the first run). */
+  /** Silver rows on the dates of {@code range} now (0 before the first run); an upsert table's rows, all of them. */
   public long eventsIn(DateRange range) {
     if (!DeltaTable.isDeltaTable(spark, silverTable())) {
       return 0;
     }
-    return spark.read().format("delta").load(silverTable()).where(range.predicate("event_date")).count();
+    Dataset<Row> silver = spark.read().format("delta").load(silverTable());
+    return table.isAppend() ? silver.where(range.predicate("event_date")).count() : silver.count();
   }
 
   /** Whether the bronze table exists yet (a fresh lake has none until the first ingest). */
@@ -292,13 +350,28 @@ public final class SilverRefine {
     Dataset<Row> parsed = refiner.parse(bronzeBatch).cache();
     Dataset<Row> valid = null;
     Dataset<Row> unique = null;
+    VersionWriter.Batch planned = null;
     try {
       long in = parsed.count();
+      long tombstones = refiner.tombstones(parsed);
       TableRefiner.Refined refined = refiner.validate(parsed, runId);
       valid = refined.valid().cache();
       long validCount = valid.count();
-      unique = refiner.firstArrivals(valid).select(refiner.silverColumns()).cache();
+      if (versions.isPresent()) {
+        planned = versions.get().plan(valid);
+        unique = planned.published();
+      } else {
+        unique = refiner.firstArrivals(valid).select(refiner.silverColumns()).cache();
+      }
       Validation tableResult = gate(unique, refined, runId, scope, started, in);
+      if (versions.isPresent()) {
+        long quarantinedCount = appendQuarantine(refined.quarantined(), batchId, queryId, runId);
+        VersionWriter.Applied applied = planned.write(runId);
+        keepPublished(refined, tableResult);
+        recordUpsertBatch(runId, scope, started, batchId, in, validCount, quarantinedCount, tombstones, applied,
+            interruptedRun);
+        return;
+      }
       Recovered recovered = interruptedRun.isPresent() ? recovered(batchId, unique) : Recovered.NONE;
       long quarantinedCount = appendQuarantine(refined.quarantined(), batchId, queryId, runId);
       long inserted = mergeIntoSilver(unique, runId);
@@ -325,8 +398,34 @@ public final class SilverRefine {
       }
       throw e;
     } finally {
+      if (planned != null) {
+        planned.close();
+      }
       release(parsed, valid, unique);
     }
+  }
+
+  /**
+   * An upsert batch's record and log line. A batch an interrupted run worked on is simply redone:
+   * the versions that run applied are not newer than silver's any more, so they change nothing.
+   */
+  private void recordUpsertBatch(String runId, String scope, Instant started, long batchId, long in, long validCount,
+      long quarantined, long tombstones, VersionWriter.Applied applied, Optional<String> interruptedRun) {
+    long unchanged = Math.max(0, validCount - applied.inserted() - applied.updated() - applied.deleted());
+    List<String> notes = new java.util.ArrayList<>();
+    if (tombstones > 0) {
+      notes.add(String.format("%,d tombstones skipped", tombstones));
+    }
+    interruptedRun.ifPresent(earlier -> notes.add("redid " + scope.substring(scopePrefix(table.name()).length())
+        + " of interrupted run " + earlier + " (what it had applied changed nothing again)"));
+    String note = String.join("; ", notes);
+    runs.record(new RunRecord(runId, JOB, scope, started, Instant.now(), RunRecord.SUCCEEDED, in, applied.inserted(),
+        quarantined, note));
+    totals.add(in, applied.inserted(), quarantined, unchanged);
+    totals.addUpserts(applied.updated(), applied.deleted(), tombstones);
+    LOG.info("silver.{} batch {}: {} bronze rows -> {} inserted, {} updated, {} deleted, {} quarantined, {} versions changed"
+        + " nothing{}", table.name(), batchId, in, applied.inserted(), applied.updated(), applied.deleted(), quarantined,
+        unchanged, note.isEmpty() ? "" : "; " + note);
   }
 
   /** Best effort: when storage is what failed, the record cannot be written either (the next run then aborts it). */
@@ -385,6 +484,9 @@ public final class SilverRefine {
     private long rowsOut;
     private long quarantined;
     private long duplicates;
+    private long updated;
+    private long deleted;
+    private long tombstones;
 
     void add(long in, long out, long quarantinedRows, long duplicateRows) {
       batches++;
@@ -394,8 +496,14 @@ public final class SilverRefine {
       duplicates += duplicateRows;
     }
 
+    void addUpserts(long updatedRows, long deletedRows, long skippedTombstones) {
+      updated += updatedRows;
+      deleted += deletedRows;
+      tombstones += skippedTombstones;
+    }
+
     SilverRunResult result(Duration duration) {
-      return new SilverRunResult(batches, rowsIn, rowsOut, quarantined, duplicates, duration);
+      return new SilverRunResult(batches, rowsIn, rowsOut, quarantined, duplicates, updated, deleted, tombstones, duration);
     }
   }
 

@@ -100,6 +100,27 @@ final class SilverTableSchema {
     return aligned;
   }
 
+  /**
+   * Replaces the whole table with {@code rows}, with their schema, in one commit (an upsert
+   * table's rebuild); returns the rows written.
+   */
+  long replace(Dataset<Row> rows, String runId) {
+    Dataset<Row> cached = rows.cache();
+    try {
+      long count = cached.count();
+      DataFrameWriters.partitioned(cached.write().format("delta").mode("overwrite").option("overwriteSchema", "true")
+          .option("userMetadata", runId), table).save(path);
+      Map<String, String> properties = properties();
+      if (!String.join(",", table.key()).equals(properties.get(KEY_PROPERTY))
+          || !table.mode().name().toLowerCase(Locale.ROOT).equals(properties.get(MODE_PROPERTY))) {
+        setProperties();
+      }
+      return count;
+    } finally {
+      cached.unpersist();
+    }
+  }
+
   /** Records the key and mode the table is built with, which later definitions are checked against. */
   void setProperties() {
     spark.sql("ALTER TABLE delta.`" + path + "` SET TBLPROPERTIES ('" + KEY_PROPERTY + "' = '" + String.join(",", table.key())

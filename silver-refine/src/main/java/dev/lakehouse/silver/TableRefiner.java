@@ -1,7 +1,11 @@
 package dev.lakehouse.silver;
 
 import static java.util.Objects.requireNonNull;
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.not;
@@ -45,6 +49,12 @@ public final class TableRefiner {
   private static final String PARSE_ERRORS = "_lakehouse_parse_errors";
   private static final String PARSED = "_lakehouse_parsed";
   private static final String ARRIVAL = "_lakehouse_arrival";
+  /** Upsert tables: required columns missing from the record, a reason only when it is not a delete. */
+  private static final String MISSING = "_lakehouse_missing";
+  /** Upsert tables: the record deletes its key (Debezium {@code op: d} or the table's {@code deletes} predicate). */
+  public static final String DELETE = "_lakehouse_delete";
+  /** Debezium tables: a tombstone (a null value after a delete), skipped and counted. */
+  public static final String TOMBSTONE = "_lakehouse_tombstone";
   private static final Column FAILED = size(col(Validation.FAILED_EXPECTATIONS)).gt(0);
   /** Bronze's columns, renamed on parse, in quarantine's order. */
   private static final List<String> BRONZE_COLUMNS = List.of("key", "value", "topic", "partition", "offset", "kafka_timestamp");
@@ -97,6 +107,17 @@ public final class TableRefiner {
     for (Map.Entry<String, String> derived : table.derived().entrySet()) {
       parsed = parsed.withColumn(derived.getKey(), expr(derived.getValue()));
     }
+    if (!table.isAppend()) {
+      Column delete = col(DELETE);
+      if (table.deletes().isPresent()) {
+        delete = delete.or(coalesce(expr(table.deletes().get()), lit(false)));
+      }
+      // a delete needs only its key and sequence; other required columns matter for versions
+      parsed = parsed.withColumn(DELETE, delete)
+          .withColumn(PARSE_ERRORS, concat(col(PARSE_ERRORS),
+              when(col(DELETE), array().cast(DataTypes.createArrayType(DataTypes.StringType, false))).otherwise(col(MISSING))))
+          .drop(MISSING);
+    }
     return parsed;
   }
 
@@ -107,14 +128,64 @@ public final class TableRefiner {
 
   /** silver.<table> without rows: its exact schema, in order. */
   public Dataset<Row> emptySilver(org.apache.spark.sql.SparkSession spark) {
-    return emptyParsed(spark).select(silverColumns());
+    Dataset<Row> parsed = emptyParsed(spark);
+    if (table.isHistory()) {
+      Column sequence = col(table.sequenceColumn());
+      parsed = parsed.withColumn(SilverTableDefinition.VALID_FROM, sequence).withColumn(SilverTableDefinition.VALID_TO, sequence)
+          .withColumn(SilverTableDefinition.IS_CURRENT, lit(null).cast(DataTypes.BooleanType));
+    }
+    return parsed.select(silverColumns());
   }
 
-  /** Row-level validation; {@code failed_expectations} also lists parse errors. */
+  /**
+   * Row-level validation; {@code failed_expectations} also lists parse errors. Debezium
+   * tombstones are left out (see {@link #tombstones}); deletes need only a valid key and
+   * sequence, so the suite is not run on them.
+   */
   public Refined validate(Dataset<Row> parsed, String runId) {
-    Validation validation = validator.validate(parsed, rowSuite, runId + "-rows");
-    Dataset<Row> annotated = withParseErrors(validation.rows());
+    if (table.isAppend()) {
+      Validation validation = validator.validate(parsed, rowSuite, runId + "-rows");
+      Dataset<Row> annotated = withParseErrors(validation.rows());
+      return new Refined(annotated.where(not(FAILED)), annotated.where(FAILED), validation);
+    }
+    Dataset<Row> records = parsed.where(not(col(TOMBSTONE))).drop(TOMBSTONE);
+    Validation validation = validator.validate(records.where(not(col(DELETE))), rowSuite, runId + "-rows");
+    Dataset<Row> deletes = records.where(col(DELETE)).withColumn(Validation.FAILED_EXPECTATIONS, col(PARSE_ERRORS))
+        .drop(PARSE_ERRORS);
+    Dataset<Row> annotated = withParseErrors(validation.rows()).unionByName(deletes);
     return new Refined(annotated.where(not(FAILED)), annotated.where(FAILED), validation);
+  }
+
+  /** The Debezium tombstones of a parsed frame (none for other formats). */
+  public long tombstones(Dataset<Row> parsed) {
+    return table.isAppend() ? 0 : parsed.where(col(TOMBSTONE)).count();
+  }
+
+  /**
+   * The order of a key's versions, newest first: greater sequence, then (equal sequence) the later
+   * arrival: bronze ingest time, Kafka offset, partition.
+   */
+  public Column[] newestFirst() {
+    return new Column[] {col(table.sequenceColumn()).desc(), col("ingested_at").desc(), col(BRONZE_PREFIX + "offset").desc(),
+        col(BRONZE_PREFIX + "partition").desc()};
+  }
+
+  /** Upsert tables: one row per key, its newest version (a delete included). */
+  public Dataset<Row> latestPerKey(Dataset<Row> valid) {
+    return newest(valid, keyColumns());
+  }
+
+  /** Upsert tables: one row per key and sequence, the later arrival of a repeated version. */
+  public Dataset<Row> latestPerVersion(Dataset<Row> valid) {
+    List<Column> partition = new ArrayList<>(List.of(keyColumns()));
+    partition.add(col(table.sequenceColumn()));
+    return newest(valid, partition.toArray(Column[]::new));
+  }
+
+  private Dataset<Row> newest(Dataset<Row> valid, Column[] partition) {
+    return valid.withColumn(ARRIVAL, row_number().over(Window.partitionBy(partition).orderBy(newestFirst())))
+        .where(col(ARRIVAL).equalTo(1))
+        .drop(ARRIVAL);
   }
 
   /** The rows that would pass {@link #validate}, without its report (no count or sample queries). */
@@ -180,13 +251,20 @@ public final class TableRefiner {
     if (table.unknownFields() == SilverTableDefinition.UnknownFields.KEEP) {
       schema = schema.add(SilverTableDefinition.EXTRA, DataTypes.StringType, true);
     }
-    return schema.add(PARSE_ERRORS, DataTypes.createArrayType(DataTypes.StringType, false), false);
+    schema = schema.add(PARSE_ERRORS, DataTypes.createArrayType(DataTypes.StringType, false), false);
+    if (!table.isAppend()) {
+      schema = schema.add(MISSING, DataTypes.createArrayType(DataTypes.StringType, false), false)
+          .add(DELETE, DataTypes.BooleanType, false)
+          .add(TOMBSTONE, DataTypes.BooleanType, false);
+    }
+    return schema;
   }
 
   private static UserDefinedFunction parserUdf(SilverTableDefinition table) {
     RecordParser parser = new RecordParser(table);
     int eventTimeIndex = table.isAppend() ? table.columns().indexOf(table.column(table.eventTimeColumn()).orElseThrow()) : -1;
     boolean keep = table.unknownFields() == SilverTableDefinition.UnknownFields.KEEP;
+    boolean upsert = !table.isAppend();
     UDF1<byte[], Row> parse = value -> {
       RecordParser.Parsed parsed;
       try {
@@ -204,6 +282,11 @@ public final class TableRefiner {
         fields.add(parsed.extra());
       }
       fields.add(parsed.errors().toArray(String[]::new));
+      if (upsert) {
+        fields.add(parsed.missing().toArray(String[]::new));
+        fields.add(parsed.delete());
+        fields.add(parsed.tombstone());
+      }
       return RowFactory.create(fields.toArray());
     };
     return org.apache.spark.sql.functions.udf(parse, parsedSchema(table));

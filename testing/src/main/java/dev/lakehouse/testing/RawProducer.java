@@ -25,6 +25,14 @@ public final class RawProducer {
   private RawProducer() {}
 
   public static List<Landed> send(String bootstrapServers, String topic, List<Optional<byte[]>> values) {
+    return send(bootstrapServers, topic, java.util.Collections.nCopies(values.size(), null), values);
+  }
+
+  /**
+   * With a key per value (null: none), as change-data producers send them: the records of one key
+   * land in one partition, in the order sent.
+   */
+  public static List<Landed> send(String bootstrapServers, String topic, List<String> keys, List<Optional<byte[]>> values) {
     Properties properties = new Properties();
     properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
@@ -33,8 +41,10 @@ public final class RawProducer {
     properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(properties)) {
       List<Future<RecordMetadata>> pending = new ArrayList<>();
-      for (Optional<byte[]> value : values) {
-        pending.add(producer.send(new ProducerRecord<>(topic, null, value.orElse(null))));
+      for (int i = 0; i < values.size(); i++) {
+        String key = keys.get(i);
+        byte[] keyBytes = key == null ? null : key.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        pending.add(producer.send(new ProducerRecord<>(topic, keyBytes, values.get(i).orElse(null))));
       }
       producer.flush();
       List<Landed> landed = new ArrayList<>();

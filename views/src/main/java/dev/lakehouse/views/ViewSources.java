@@ -26,7 +26,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The tables views read. {@code silver.<table>}; and {@code live.<table>}: silver plus the
+ * The tables views read. {@code silver.<table>} (an append table, or an upsert table that
+ * declares an {@code event_time}: its current rows or versions, whose changes Delta's change
+ * data records like any other); and {@code live.<table>} of an append table: silver plus the
  * valid, first-arriving rows of the bronze rows the silver job has not refined yet (parsed and
  * validated with the table's own rules through {@link TableRefiner}, minus keys silver has), so
  * a view shows a record seconds after it reaches bronze.
@@ -55,10 +57,12 @@ final class ViewSources {
     this.spark = requireNonNull(spark, "spark is null");
     this.locations = requireNonNull(locations, "locations is null");
     for (TableRefiner refiner : refiners) {
+      String bronze = locations.bronze(refiner.table().source());
       if (refiner.table().isAppend()) {
-        String bronze = locations.bronze(refiner.table().source());
         tables.put(refiner.table().name(), new TableSource(refiner, locations.silver(refiner.table().name()), bronze,
             new LiveTail(spark, bronze, refiner)));
+      } else if (refiner.table().eventTime().isPresent()) {
+        tables.put(refiner.table().name(), new TableSource(refiner, locations.silver(refiner.table().name()), bronze, null));
       }
     }
   }
@@ -67,8 +71,9 @@ final class ViewSources {
   private TableSource of(String source) {
     String table = source.substring(source.indexOf('.') + 1);
     TableSource found = tables.get(table);
-    if (found == null) {
-      throw new LakehouseException("view source " + source + " names no append silver table; the tables are " + tables.keySet());
+    if (found == null || (isLive(source) && !found.table().isAppend())) {
+      throw new LakehouseException("view source " + source + " names no silver table a view can read; they are "
+          + tables.keySet() + " (live.<table> needs an append table; an upsert table needs an event_time)");
     }
     return found;
   }
@@ -99,8 +104,11 @@ final class ViewSources {
    */
   Dataset<Row> rows(String source, Map<String, Long> versions, LocalDate fromDate) {
     TableSource table = of(source);
-    Dataset<Row> silver = silverAt(table, versions.get(SILVER))
-        .where(col(SilverTableDefinition.EVENT_DATE).geq(lit(java.sql.Date.valueOf(fromDate))));
+    Dataset<Row> silver = silverAt(table, versions.get(SILVER));
+    silver = table.table().isAppend()
+        ? silver.where(col(SilverTableDefinition.EVENT_DATE).geq(lit(java.sql.Date.valueOf(fromDate))))
+        : silver.where(col(table.table().eventTimeColumn())
+            .geq(lit(java.sql.Timestamp.from(fromDate.atStartOfDay(java.time.ZoneOffset.UTC).toInstant()))));
     if (!isLive(source) || versions.get(BRONZE) < 0) {
       return silver;
     }
@@ -136,12 +144,20 @@ final class ViewSources {
       if (rows.isEmpty()) {
         return Optional.empty();
       }
-      Dataset<Row> picked = rows.get().select(eventTime, SilverTableDefinition.EVENT_DATE, SilverTableDefinition.INGESTED_AT);
+      Dataset<Row> picked = rows.get().select(changedColumns(table));
       changed = changed == null ? picked : changed.unionByName(picked);
     }
-    return Optional.of(changed == null
-        ? table.refiner().emptySilver(spark).select(eventTime, SilverTableDefinition.EVENT_DATE, SilverTableDefinition.INGESTED_AT)
-        : changed);
+    return Optional.of(changed == null ? table.refiner().emptySilver(spark).select(changedColumns(table)) : changed);
+  }
+
+  /** The event time, event_date (append tables) and ingested_at of changed rows. */
+  private static org.apache.spark.sql.Column[] changedColumns(TableSource table) {
+    List<String> names = new java.util.ArrayList<>(List.of(table.table().eventTimeColumn()));
+    if (table.table().isAppend()) {
+      names.add(SilverTableDefinition.EVENT_DATE);
+    }
+    names.add(SilverTableDefinition.INGESTED_AT);
+    return names.stream().map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new);
   }
 
   private Optional<Dataset<Row>> changeFeed(String path, long startVersion, long endVersion) {

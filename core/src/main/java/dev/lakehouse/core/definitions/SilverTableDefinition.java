@@ -46,6 +46,13 @@ public record SilverTableDefinition(
   public static final String EVENT_DATE = "event_date";
   public static final String INGESTED_AT = "ingested_at";
   public static final String EXTRA = "_extra";
+  /** History tables (SCD type 2): a version is valid from its own sequence to the next one's. */
+  public static final String VALID_FROM = "valid_from";
+  public static final String VALID_TO = "valid_to";
+  public static final String IS_CURRENT = "is_current";
+  public static final String JSON = "json";
+  /** Kafka Connect / Debezium change events: {@code before}/{@code after}/{@code op}/{@code ts_ms}. */
+  public static final String DEBEZIUM_JSON = "debezium-json";
 
   public enum Mode { APPEND, UPSERT }
 
@@ -73,6 +80,20 @@ public record SilverTableDefinition(
     return mode == Mode.APPEND;
   }
 
+  /** An upsert table that keeps every version (SCD type 2) rather than the current one. */
+  public boolean isHistory() {
+    return mode == Mode.UPSERT && history;
+  }
+
+  public boolean isDebezium() {
+    return format.equals(DEBEZIUM_JSON);
+  }
+
+  /** The sequence column of an upsert table. */
+  public String sequenceColumn() {
+    return sequence.orElseThrow(() -> new IllegalStateException(name + " has no sequence"));
+  }
+
   public Optional<ColumnDefinition> column(String column) {
     return columns.stream().filter(candidate -> candidate.name().equals(column)).findFirst();
   }
@@ -91,12 +112,18 @@ public record SilverTableDefinition(
     return schema;
   }
 
-  /** Silver's column names in order: declared, event_date (append), derived, ingested_at, _extra (keep). */
+  /**
+   * Silver's column names in order: declared, event_date (append) or valid_from, valid_to,
+   * is_current (history), derived, ingested_at, _extra (keep).
+   */
   public List<String> silverColumns() {
     List<String> names = new ArrayList<>();
     columns.forEach(column -> names.add(column.name()));
     if (isAppend()) {
       names.add(EVENT_DATE);
+    }
+    if (isHistory()) {
+      names.addAll(List.of(VALID_FROM, VALID_TO, IS_CURRENT));
     }
     names.addAll(derived.keySet());
     names.add(INGESTED_AT);

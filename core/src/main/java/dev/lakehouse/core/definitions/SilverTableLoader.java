@@ -79,11 +79,15 @@ public final class SilverTableLoader {
     if (!topic.isEmpty() && !TOPIC.matcher(topic).matches()) {
       problems.add("topic must be a valid Kafka topic name, cannot be: " + topic);
     }
-    String format = text(root, "format", problems).orElse("json");
-    if (!format.equals("json")) {
-      problems.add("format must be json (one JSON object per message), cannot be: " + format);
+    String format = text(root, "format", problems).orElse(SilverTableDefinition.JSON);
+    if (!format.equals(SilverTableDefinition.JSON) && !format.equals(SilverTableDefinition.DEBEZIUM_JSON)) {
+      problems.add("format must be json (one JSON object per message) or debezium-json (Kafka Connect / Debezium change"
+          + " events), cannot be: " + format);
     }
     Mode mode = choice(root, "mode", Mode.class, Mode.APPEND, problems);
+    if (format.equals(SilverTableDefinition.DEBEZIUM_JSON) && mode != Mode.UPSERT) {
+      problems.add("format: debezium-json needs mode: upsert (change events update and delete their key)");
+    }
     List<ColumnDefinition> columns = columns(root.get("columns"), problems);
     List<String> key = key(root.get("key"), columns, problems);
     Optional<String> eventTime = text(root, "event_time", problems);

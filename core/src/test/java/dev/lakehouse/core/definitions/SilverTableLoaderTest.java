@@ -57,7 +57,28 @@ class SilverTableLoaderTest {
     assertThat(table.sequence()).contains("updated_at");
     assertThat(table.deletes()).contains("op = 'd'");
     assertThat(table.history()).isTrue();
-    assertThat(table.silverColumns()).containsExactly("customer_id", "updated_at", "op", "ingested_at", "_extra");
+    assertThat(table.silverColumns()).containsExactly("customer_id", "updated_at", "op", "valid_from", "valid_to", "is_current",
+        "ingested_at", "_extra");
+  }
+
+  @Test
+  void debeziumJsonIsAnUpsertFormat() {
+    SilverTableDefinition table = parse("""
+        format: debezium-json
+        mode: upsert
+        key: [id]
+        sequence: lsn
+        columns: {id: long, email: string, lsn: long}
+        """).table().orElseThrow();
+
+    assertThat(table.isDebezium()).isTrue();
+    assertThat(table.isHistory()).isFalse();
+    assertThat(table.silverColumns()).containsExactly("id", "email", "lsn", "ingested_at");
+    assertThat(problems("format: debezium-json\nkey: [id]\nevent_time: at\ncolumns: {id: long, at: timestamp}\n"))
+        .containsExactly("silver/orders.yaml: format: debezium-json needs mode: upsert (change events update and delete their key)");
+    assertThat(problems("format: avro\nkey: [id]\nevent_time: at\ncolumns: {id: long, at: timestamp}\n"))
+        .containsExactly("silver/orders.yaml: format must be json (one JSON object per message) or debezium-json (Kafka Connect"
+            + " / Debezium change events), cannot be: avro");
   }
 
   @Test

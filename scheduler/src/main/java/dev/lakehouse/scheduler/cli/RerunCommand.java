@@ -36,10 +36,10 @@ final class RerunCommand implements Runnable {
   /** The options every rerun takes. */
   static final class RangeOptions {
 
-    @Option(names = "--from", required = true, paramLabel = "YYYY-MM-DD", description = "First event date.")
+    @Option(names = "--from", paramLabel = "YYYY-MM-DD", description = "First event date (required but for an upsert table).")
     String from;
 
-    @Option(names = "--to", required = true, paramLabel = "YYYY-MM-DD", description = "Last event date (inclusive).")
+    @Option(names = "--to", paramLabel = "YYYY-MM-DD", description = "Last event date, inclusive (required but for an upsert table).")
     String to;
 
     @Option(names = "--max-days", paramLabel = "N", description = "Refuse longer ranges (default: reruns.max-days, 31).")
@@ -49,13 +49,22 @@ final class RerunCommand implements Runnable {
     boolean dryRun;
 
     DateRange range(LakehouseConfig config) {
+      if (from == null || to == null) {
+        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+            "rerun needs --from and --to (the event dates to rebuild)");
+      }
       return DateRange.parse(from, to, maxDays != null ? maxDays : config.reruns().maxDays());
+    }
+
+    boolean hasRange() {
+      return from != null || to != null;
     }
   }
 
   @Command(name = "silver", mixinStandardHelpOptions = true,
       description = {"Rebuild the silver tables (or --table NAME) for event dates FROM..TO (inclusive) from all",
-          "of bronze. The partitions are replaced in one commit (replaceWhere); other dates are not touched."})
+          "of bronze. The partitions are replaced in one commit (replaceWhere); other dates are not touched.",
+          "An upsert table (--table NAME, no dates) is rebuilt whole from every version bronze holds, in one commit."})
   static final class Silver implements Callable<Integer> {
 
     @ParentCommand RerunCommand rerun;
@@ -71,6 +80,14 @@ final class RerunCommand implements Runnable {
     @Override
     public Integer call() {
       PipelineRuntime runtime = rerun.root.runtime("lakehouse-rerun", definitions);
+      if (table != null && !runtime.pipeline().silverTable(table).isAppend()) {
+        if (options.hasRange()) {
+          System.out.printf("silver/%s is an upsert table, not partitioned by date: --from/--to do not apply;"
+              + " it is rebuilt whole%n", table);
+        }
+        rerunUpsert(runtime.silverRefine(runtime.pipeline().silverTable(table)), options.dryRun, System.out);
+        return 0;
+      }
       DateRange range = options.range(runtime.config());
       rerunSilver(runtime, Optional.ofNullable(table), range, options.dryRun, System.out);
       return 0;
@@ -120,9 +137,25 @@ final class RerunCommand implements Runnable {
     }
   }
 
+  static void rerunUpsert(SilverRefine refine, boolean dryRun, PrintStream out) {
+    String name = refine.table().name();
+    if (dryRun) {
+      out.printf("would rebuild silver/%s whole from every version in bronze/%s; it holds %,d rows now%n", name,
+          refine.table().source(), refine.eventsIn(null));
+      return;
+    }
+    out.printf("rebuilding silver/%s whole from every version in bronze/%s (one commit)%n", name, refine.table().source());
+    SilverCommand.print(refine.rebuildWhole(), refine);
+  }
+
   static void rerunSilver(PipelineRuntime runtime, Optional<String> table, DateRange range, boolean dryRun, PrintStream out) {
     for (SilverRefine refine : runtime.silverRefines(table)) {
       String name = refine.table().name();
+      if (!refine.table().isAppend()) {
+        out.printf("silver/%s is an upsert table, not partitioned by date: skipped; rebuild it whole with"
+            + " `./lakehouse rerun silver --table %s`%n", name, name);
+        continue;
+      }
       if (dryRun) {
         out.printf("would rebuild silver/%s for event dates %s (%d days) from all of bronze/%s;"
             + " those dates hold %,d rows now%n", name, range, range.days(), refine.table().source(), refine.eventsIn(range));

@@ -19,7 +19,8 @@ import picocli.CommandLine.ParentCommand;
     description = {
       "Refine the bronze rows that arrived since the last run into each silver table (or those named).",
       "Parses strictly by the table's columns, runs its expectation suite (row-level failures go to",
-      "quarantine/<table>, table-level failures at severity error stop the batch), and dedupes on its key."
+      "quarantine/<table>, table-level failures at severity error stop the batch), and dedupes on its key",
+      "(append tables: the first arrival wins; upsert tables: the latest version by sequence wins)."
     })
 public final class SilverCommand implements Callable<Integer> {
 
@@ -52,6 +53,15 @@ public final class SilverCommand implements Callable<Integer> {
   }
 
   public static void print(SilverRunResult result, SilverRefine refine) {
+    if (!refine.table().isAppend()) {
+      System.out.printf("silver/%s (%s): %,d bronze rows in %d batches -> %,d inserted, %,d updated, %,d deleted,"
+              + " %,d quarantined, %,d versions changed nothing%s, %.1f s%n  silver: %s%n  quarantine: %s%n",
+          refine.table().name(), refine.table().isHistory() ? "upsert, history" : "upsert, current", result.rowsIn(),
+          result.batches(), result.rowsOut(), result.updated(), result.deleted(), result.quarantined(), result.duplicates(),
+          result.tombstones() > 0 ? String.format(", %,d tombstones skipped", result.tombstones()) : "",
+          result.duration().toMillis() / 1000.0, refine.silverTable(), refine.quarantineTable());
+      return;
+    }
     System.out.printf("silver/%s: %,d bronze rows in %d batches -> %,d new rows, %,d quarantined,"
             + " %,d duplicates dropped, %.1f s%n  silver: %s%n  quarantine: %s%n",
         refine.table().name(), result.rowsIn(), result.batches(), result.rowsOut(), result.quarantined(), result.duplicates(),

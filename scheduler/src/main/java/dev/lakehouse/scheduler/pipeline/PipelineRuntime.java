@@ -24,8 +24,6 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class PipelineRuntime {
 
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PipelineRuntime.class);
-
   private final LakehouseConfig config;
   private final Pipeline pipeline;
   private final TableLocations locations;
@@ -73,18 +71,12 @@ public final class PipelineRuntime {
     return spark;
   }
 
-  /**
-   * One refine per append table, or the one named (an upsert table named here refuses to run
-   * with a message saying so; unnamed, it is skipped with a warning until upserts are refined).
-   */
+  /** One refine per silver table, or the one named. */
   public List<SilverRefine> silverRefines(Optional<String> table) {
     if (table.isPresent()) {
       return List.of(silverRefine(pipeline.silverTable(table.get())));
     }
-    pipeline.silverTables().stream().filter(candidate -> !candidate.isAppend()).forEach(upsert ->
-        LOG.warn("silver.{} ({}) is mode: upsert, which this version validates but does not refine yet; skipped",
-            upsert.name(), upsert.origin()));
-    return pipeline.appendTables().stream().map(this::silverRefine).toList();
+    return pipeline.silverTables().stream().map(this::silverRefine).toList();
   }
 
   public SilverRefine silverRefine(SilverTableDefinition table) {
@@ -95,9 +87,10 @@ public final class PipelineRuntime {
     return pipeline.silverTables().stream().map(table -> new TableRefiner(table, pipeline.suite(table.name()))).toList();
   }
 
+  /** Every silver table as gold sees it: append tables by date, upsert tables whole. */
   public List<SilverInput> silverInputs() {
-    return pipeline.appendTables().stream().map(table -> new SilverInput(table.name(), locations.silver(table.name()),
-        new TableRefiner(table, pipeline.suite(table.name())).emptySilver(spark).schema())).toList();
+    return pipeline.silverTables().stream().map(table -> new SilverInput(table.name(), locations.silver(table.name()),
+        new TableRefiner(table, pipeline.suite(table.name())).emptySilver(spark).schema(), !table.isAppend())).toList();
   }
 
   public GoldBuilder goldBuilder() {

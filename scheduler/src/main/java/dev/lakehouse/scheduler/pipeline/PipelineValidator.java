@@ -145,8 +145,8 @@ public final class PipelineValidator {
 
   private void checkGold(Pipeline pipeline, Map<String, Dataset<Row>> silver, java.util.Set<String> unloaded,
       List<DefinitionProblem> problems) {
-    List<SilverInput> inputs = pipeline.appendTables().stream().filter(table -> silver.containsKey(table.name()))
-        .map(table -> new SilverInput(table.name(), table.name(), null)).toList();
+    List<SilverInput> inputs = pipeline.silverTables().stream().filter(table -> silver.containsKey(table.name()))
+        .map(table -> new SilverInput(table.name(), table.name(), null, !table.isAppend())).toList();
     for (GoldDefinition definition : pipeline.gold()) {
       List<SilverInput> reads;
       try {
@@ -198,9 +198,20 @@ public final class PipelineValidator {
       }
       Optional<SilverTableDefinition> definition = pipeline.silverTables().stream()
           .filter(candidate -> candidate.name().equals(table)).findFirst();
-      if (definition.isEmpty() || !definition.get().isAppend()) {
-        problems.add(new DefinitionProblem(view.origin(), "source " + view.source() + " names no append silver table; the"
-            + " tables are " + pipeline.appendTables().stream().map(SilverTableDefinition::name).toList()));
+      if (definition.isEmpty()) {
+        problems.add(new DefinitionProblem(view.origin(), "source " + view.source() + " names no silver table; the"
+            + " tables are " + pipeline.silverTables().stream().map(SilverTableDefinition::name).toList()));
+        continue;
+      }
+      if (!definition.get().isAppend() && view.source().startsWith("live.")) {
+        problems.add(new DefinitionProblem(view.origin(), "source " + view.source() + " is an upsert table, which has no"
+            + " live tail (live.<table> adds not-yet-refined events to an append table); use silver." + table));
+        continue;
+      }
+      if (definition.get().eventTime().isEmpty()) {
+        problems.add(new DefinitionProblem(view.origin(), "source " + view.source() + " is an upsert table without"
+            + " event_time; declare event_time: <a timestamp column> in " + definition.get().origin()
+            + " so the view can bucket its rows"));
         continue;
       }
       Dataset<Row> empty = silver.get(table);
@@ -251,8 +262,10 @@ public final class PipelineValidator {
       StructType schema = empty.schema();
       Object[] values = new Object[schema.size()];
       values[schema.fieldIndex(eventTime)] = java.sql.Timestamp.from(sample);
-      values[schema.fieldIndex(SilverTableDefinition.EVENT_DATE)] =
-          java.sql.Date.valueOf(sample.atOffset(java.time.ZoneOffset.UTC).toLocalDate());
+      if (java.util.Arrays.asList(schema.fieldNames()).contains(SilverTableDefinition.EVENT_DATE)) {
+        values[schema.fieldIndex(SilverTableDefinition.EVENT_DATE)] =
+            java.sql.Date.valueOf(sample.atOffset(java.time.ZoneOffset.UTC).toLocalDate());
+      }
       Row row = session.createDataFrame(List.of(org.apache.spark.sql.RowFactory.create(values)), schema)
           .selectExpr(bucket.expression()).first();
       java.time.Instant truncated = sample.truncatedTo(bucket.unit());

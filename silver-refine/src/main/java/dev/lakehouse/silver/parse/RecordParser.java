@@ -29,6 +29,14 @@ import java.util.stream.Collectors;
  * (DESIGN.md, "Pipeline definitions"). A field that breaks a rule is null with a
  * {@code parse: <column> …} reason; the record then goes to quarantine. Never throws on bad input.
  *
+ * <p>With {@code format: debezium-json} the message is a Kafka Connect / Debezium change event,
+ * with or without the schema envelope ({@code {"schema": …, "payload": {…}}}): the columns come
+ * from {@code after} ({@code before} for {@code op: d}, which deletes its key), and a declared
+ * column the row image does not have is taken from the event itself ({@code op}, {@code ts_ms})
+ * or its {@code source} block ({@code lsn}, {@code pos}, …), so a sequence can be the source
+ * position or {@code ts_ms}. A null value is the tombstone Debezium sends after a delete for log
+ * compaction: not bad input, only counted.
+ *
  * <p>Values come out as the external types Spark's row converter takes: String, Boolean,
  * Integer, Long, Double, BigDecimal, LocalDate, Instant (not java.sql.Timestamp, which Spark
  * converts from the hybrid Julian calendar and so moves instants before 1582), Object[].
@@ -47,14 +55,28 @@ public final class RecordParser implements Serializable {
    * @param values one per declared column, in order (null where absent or invalid)
    * @param extra with {@code unknown_fields: keep}, the undeclared fields as a JSON object text (null when none)
    * @param errors why the record cannot be refined; empty when it parsed
+   * @param missing upsert tables: required columns (other than the key and sequence) that are
+   *     absent or null, which only matters when the record is not a delete
+   * @param delete a Debezium delete ({@code op: d}); a table's {@code deletes} predicate is applied later
+   * @param tombstone a Debezium tombstone (a null value): skipped and counted, not quarantined
    */
-  public record Parsed(Object[] values, String extra, List<String> errors) {}
+  public record Parsed(Object[] values, String extra, List<String> errors, List<String> missing, boolean delete,
+      boolean tombstone) {
+    Parsed(Object[] values, String extra, List<String> errors) {
+      this(values, extra, errors, List.of(), false, false);
+    }
+  }
+
+  private static final Set<String> DEBEZIUM_OPS = Set.of("c", "u", "r", "d");
 
   private final List<ColumnDefinition> columns;
   /** Per column: declared {@code required}, or a key, event-time or sequence column, which a row cannot do without. */
   private final boolean[] required;
   private final Set<String> declared;
   private final UnknownFields unknownFields;
+  /** Required columns other than key and sequence are checked later, when the record is not a delete. */
+  private final boolean[] deferRequired;
+  private final boolean debezium;
 
   public RecordParser(SilverTableDefinition table) {
     this.columns = table.columns();
@@ -66,6 +88,12 @@ public final class RecordParser implements Serializable {
     }
     this.declared = columns.stream().map(ColumnDefinition::name).collect(Collectors.toUnmodifiableSet());
     this.unknownFields = table.unknownFields();
+    this.deferRequired = new boolean[columns.size()];
+    for (int i = 0; i < deferRequired.length; i++) {
+      String name = columns.get(i).name();
+      deferRequired[i] = !table.isAppend() && !table.key().contains(name) && table.sequence().filter(name::equals).isEmpty();
+    }
+    this.debezium = table.isDebezium();
   }
 
   /** Tests and tools: the text's UTF-8 bytes. */
@@ -75,25 +103,62 @@ public final class RecordParser implements Serializable {
 
   /** The raw bytes as Kafka delivered them (bronze keeps them byte for byte). */
   public Parsed parse(byte[] value) {
+    if (debezium && value == null) {
+      return new Parsed(new Object[columns.size()], null, List.of(), List.of(), false, true);
+    }
     StrictJson.Result json = StrictJson.parseObject(value);
     if (json.error().isPresent()) {
       return failed(json.error().get());
     }
     ObjectNode node = json.object().orElseThrow();
+    if (!debezium) {
+      return columns(node, List.of(), false);
+    }
+    JsonNode payload = node.has("payload") && node.has("schema") ? node.get("payload") : node;
+    if (!(payload instanceof ObjectNode event)) {
+      return failed("parse: debezium payload is not a JSON object");
+    }
+    JsonNode op = event.get("op");
+    if (op == null || !op.isTextual() || !DEBEZIUM_OPS.contains(op.textValue())) {
+      return failed("parse: debezium op must be one of c, u, r, d" + (op == null ? " (it is missing)" : ", cannot be: " + op));
+    }
+    boolean delete = op.textValue().equals("d");
+    JsonNode image = event.get(delete ? "before" : "after");
+    if (!(image instanceof ObjectNode row)) {
+      return failed("parse: debezium " + (delete ? "before" : "after") + " must be a JSON object (the row"
+          + (delete ? " deleted" : "") + "), cannot be: " + image);
+    }
+    List<JsonNode> envelope = new ArrayList<>(List.of(event));
+    if (event.get("source") instanceof ObjectNode source) {
+      envelope.add(source);
+    }
+    return columns(row, envelope, delete);
+  }
+
+  /**
+   * The declared columns of {@code node}; a column {@code node} does not have is looked up in
+   * {@code fallbacks} in order (a Debezium event's own fields and its source block).
+   */
+  private Parsed columns(ObjectNode node, List<JsonNode> fallbacks, boolean delete) {
     List<String> errors = new ArrayList<>();
+    List<String> missing = new ArrayList<>();
     Object[] values = new Object[columns.size()];
     for (int i = 0; i < values.length; i++) {
       ColumnDefinition column = columns.get(i);
       JsonNode field = node.get(column.name());
+      for (int fallback = 0; field == null && fallback < fallbacks.size(); fallback++) {
+        field = fallbacks.get(fallback).get(column.name());
+      }
       if (field == null || field.isNull()) {
         if (required[i]) {
-          errors.add("parse: " + column.name() + (field == null ? " is required but missing" : " is required but null"));
+          (deferRequired[i] ? missing : errors)
+              .add("parse: " + column.name() + (field == null ? " is required but missing" : " is required but null"));
         }
         continue;
       }
       values[i] = value(column.name(), column.type(), field, errors);
     }
-    return new Parsed(values, unknown(node, errors), errors);
+    return new Parsed(values, unknown(node, errors), errors, missing, delete, false);
   }
 
   public Parsed failed(String reason) {
