@@ -45,12 +45,13 @@ import picocli.CommandLine.ParentCommand;
       "date of gold (the whole table) and a rerun of one date.",
       "`bench views` times an incremental and a full refresh of hourly_trends over a large history.",
       "`bench latency` runs the service while events arrive and measures produce-to-view latency.",
+      "`bench upserts` times changes applied to an upsert table and its history next to an insert-only MERGE.",
       "`bench ingest` produces N generated events to a fresh topic and ingests them",
       "into a fresh bronze table under <root>/_bench/, then prints both rates. Every bench needs",
       "a broker (`./lakehouse local up`) and works under <root>/_bench/ on a fresh topic."
     },
     subcommands = {BenchCommand.Ingest.class, BenchCommand.Silver.class, BenchCommand.Gold.class, BenchViewsCommand.class,
-        BenchLatencyCommand.class})
+        BenchLatencyCommand.class, BenchUpsertsCommand.class})
 final class BenchCommand implements Runnable {
 
   @ParentCommand LakehouseCli root;
