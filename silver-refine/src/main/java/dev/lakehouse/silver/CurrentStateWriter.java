@@ -94,6 +94,9 @@ final class CurrentStateWriter implements VersionWriter {
         return new Applied(rows, 0, 0);
       }
       schema.prepare(published, "rebuild it with `./lakehouse rerun silver --table " + table.name() + "`");
+      if (source.isEmpty()) {
+        return new Applied(0, 0, 0); // nothing newer than what silver holds (a replayed batch, repeated versions)
+      }
       SparkSession session = source.sparkSession();
       String view = "upsert_batch_" + table.name();
       source.createOrReplaceTempView(view);

@@ -65,6 +65,9 @@ final class DeleteLog {
   /** Records the deletes among {@code versions} (rows with the refine's delete flag); returns how many were new. */
   long record(Dataset<Row> versions) {
     Dataset<Row> deletes = versions.where(col(TableRefiner.DELETE)).select(selection());
+    if (deletes.isEmpty()) {
+      return 0; // most batches: no commit at all
+    }
     if (!DeltaTable.isDeltaTable(spark, path)) {
       // atomic: the table and its first rows are one commit
       deletes.cache();

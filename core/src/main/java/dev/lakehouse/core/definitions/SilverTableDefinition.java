@@ -89,6 +89,12 @@ public record SilverTableDefinition(
     return format.equals(DEBEZIUM_JSON);
   }
 
+  /** The same table without its deletes predicate (to check the rest when the predicate does not compile). */
+  public SilverTableDefinition withoutDeletes() {
+    return new SilverTableDefinition(name, source, topic, format, mode, key, eventTime, columns, unknownFields, derived,
+        expectations, sequence, Optional.empty(), history, origin);
+  }
+
   /** The sequence column of an upsert table. */
   public String sequenceColumn() {
     return sequence.orElseThrow(() -> new IllegalStateException(name + " has no sequence"));

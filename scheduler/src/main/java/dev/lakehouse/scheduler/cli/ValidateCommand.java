@@ -49,8 +49,10 @@ final class ValidateCommand implements Callable<Integer> {
       System.out.printf("  source %s: topic %s%n", source.name(), source.topic());
     }
     for (var table : pipeline.silverTables()) {
-      System.out.printf("  silver.%s (%s, key %s, from bronze/%s): %s%n", table.name(), table.mode().name().toLowerCase(),
-          table.key(), table.source(), String.join(", ", table.silverColumns()));
+      String mode = table.isAppend() ? "append" : "upsert by " + table.sequenceColumn() + (table.isHistory() ? ", history" : "")
+          + (table.isDebezium() ? ", debezium-json" : "");
+      System.out.printf("  silver.%s (%s, key %s, from bronze/%s): %s%n", table.name(), mode, table.key(), table.source(),
+          String.join(", ", table.silverColumns()));
     }
     return 0;
   }

@@ -67,16 +67,19 @@ public final class PipelineValidator {
       ExpectationSuite suite = Optional.ofNullable(pipeline.suite(table.name()))
           .orElseGet(() -> new ExpectationSuite(table.expectations(), List.of())); // its file's problem is listed already
       try {
-        Dataset<Row> empty = new TableRefiner(table, suite).emptySilver(session);
+        SilverTableDefinition checked = table;
+        if (table.deletes().isPresent()) {
+          String predicate = table.deletes().get();
+          try {
+            new TableRefiner(table.withoutDeletes(), suite).emptyParsed(session).where(predicate).schema();
+          } catch (Exception e) { // AnalysisException is thrown undeclared by Scala code
+            problems.add(new DefinitionProblem(table.origin(), "deletes '" + predicate + "' does not compile: " + firstLine(e)));
+            checked = table.withoutDeletes();
+          }
+        }
+        Dataset<Row> empty = new TableRefiner(checked, suite).emptySilver(session);
         silver.put(table.name(), empty);
         checkExpectations(table, suite, empty, problems);
-        table.deletes().ifPresent(predicate -> {
-          try {
-            empty.where(predicate).schema();
-          } catch (Exception e) {
-            problems.add(new DefinitionProblem(table.origin(), "deletes '" + predicate + "' does not compile: " + firstLine(e)));
-          }
-        });
       } catch (Exception e) { // AnalysisException is thrown undeclared by Scala code
         problems.add(new DefinitionProblem(table.origin(), "derived columns do not compile: " + firstLine(e)));
       }

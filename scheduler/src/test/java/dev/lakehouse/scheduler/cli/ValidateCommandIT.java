@@ -114,7 +114,7 @@ class ValidateCommandIT {
     assertThat(lines).anySatisfy(line -> assertThat(line)
         .startsWith(suiteOrders + ": expect_column_values_to_match_regex(total): needs a string column, the column is decimal(10,2)"));
     assertThat(lines).anySatisfy(line -> assertThat(line).startsWith(view + ": does not compile over live.orders:").contains("coupon"));
-    assertThat(lines).anySatisfy(line -> assertThat(line).startsWith(badSource + ": source live.refunds names no append silver table"));
+    assertThat(lines).anySatisfy(line -> assertThat(line).startsWith(badSource + ": source live.refunds names no silver table"));
     assertThat(lines).anySatisfy(line -> assertThat(line).startsWith(badBucket + ": bucket.expression must truncate orders's event_time"));
     assertThat(lines).anySatisfy(line -> assertThat(line).startsWith(wrongUnit
         + ": bucket.expression must truncate orders's event_time placed_at to the bucket unit (hours)"));
@@ -122,5 +122,46 @@ class ValidateCommandIT {
     assertThat(lines).anySatisfy(line -> assertThat(line)
         .isEqualTo(carrier + ": its query reads [shipments], but gold/carrier_daily.yaml says reads: [orders]"));
     assertThat(lines.get(lines.size() - 1)).isEqualTo("12 problem(s) in the pipeline of " + dir);
+  }
+
+  @Test
+  void upsertTablesValidateAndTheirMisusesAreNamed() throws IOException {
+    Path dir = folder.resolve("upserts");
+    for (String file : List.of("silver/customers.yaml", "silver/customer_history.yaml", "silver/orders.yaml",
+        "silver/accounts.yaml", "expectations/silver_customers.json", "gold/orders_by_plan.sql", "gold/orders_of_customers.sql",
+        "views/customers_per_plan.yaml")) {
+      Path target = dir.resolve(file);
+      Files.createDirectories(target.getParent());
+      try (InputStream in = getClass().getResourceAsStream("/upsert-pipeline/" + file)) {
+        Files.write(target, in.readAllBytes());
+      }
+    }
+    Result valid = run("validate", "--definitions", dir.toString());
+    assertThat(valid.exit()).as(valid.out()).isZero();
+    assertThat(valid.out())
+        .contains("silver.customer_history (upsert by updated_at, history, key [customer_id], from bronze/customers): customer_id,"
+            + " updated_at, name, plan, deleted, valid_from, valid_to, is_current, ingested_at")
+        .contains("silver.accounts (upsert by lsn, debezium-json, key [id], from bronze/accounts)");
+
+    String viewYaml = Files.readString(dir.resolve("views/customers_per_plan.yaml"));
+    Path live = Files.writeString(dir.resolve("views/live_customers.yaml"), viewYaml
+        .replace("name: customers_per_plan", "name: live_customers").replace("source: silver.customers", "source: live.customers"));
+    Path noTime = Files.writeString(dir.resolve("views/accounts_per_tier.yaml"), viewYaml
+        .replace("name: customers_per_plan", "name: accounts_per_tier").replace("source: silver.customers", "source: silver.accounts"));
+    Path dimensionOnly = Files.writeString(dir.resolve("gold/plans.sql"),
+        "SELECT CAST(updated_at AS DATE) AS event_date, plan, COUNT(*) AS customers FROM customers GROUP BY 1, 2");
+    Path customers = dir.resolve("silver/customers.yaml");
+    Files.writeString(customers, Files.readString(customers).replace("deleted = true", "removed = true"));
+
+    Result validate = run("validate", "--definitions", dir.toString());
+
+    assertThat(validate.exit()).isEqualTo(1);
+    List<String> lines = validate.out().lines().toList();
+    assertThat(lines).anySatisfy(line -> assertThat(line).startsWith(live + ": source live.customers is an upsert table"));
+    assertThat(lines).anySatisfy(line -> assertThat(line).startsWith(noTime + ": source silver.accounts is an upsert table without"
+        + " event_time"));
+    assertThat(lines).anySatisfy(line -> assertThat(line).startsWith(dimensionOnly + ": reads only upsert tables [customers]"));
+    assertThat(lines).anySatisfy(line -> assertThat(line).startsWith(customers + ": deletes 'removed = true' does not compile"));
+    assertThat(lines.get(lines.size() - 1)).isEqualTo("4 problem(s) in the pipeline of " + dir);
   }
 }
