@@ -113,8 +113,9 @@ public final class GoldBuilder {
     if (!read.isEmpty() && read.stream().allMatch(SilverInput::whole)) {
       throw new LakehouseException("gold definition " + definition.table() + " (" + definition.origin()
           + ") reads only upsert tables " + read.stream().map(SilverInput::table).toList() + "; gold is built per event_date"
-          + " of the append tables it reads, so it must read at least one of "
-          + inputs.stream().filter(input -> !input.whole()).map(SilverInput::table).toList());
+          + " of the append tables it reads, so it must read at least one "
+          + (inputs.stream().noneMatch(input -> !input.whole()) ? "(the pipeline has none: declare one with mode: append)"
+              : "of " + inputs.stream().filter(input -> !input.whole()).map(SilverInput::table).toList()));
     }
     if (read.isEmpty()) {
       boolean qualified = relations.stream().anyMatch(name -> name.startsWith("silver."));

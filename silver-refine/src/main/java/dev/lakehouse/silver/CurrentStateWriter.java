@@ -12,7 +12,6 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 
 /**
  * SCD type 1: silver holds the latest version of each key. A batch is reduced to its newest
@@ -97,25 +96,15 @@ final class CurrentStateWriter implements VersionWriter {
       if (source.isEmpty()) {
         return new Applied(0, 0, 0); // nothing newer than what silver holds (a replayed batch, repeated versions)
       }
-      SparkSession session = source.sparkSession();
-      String view = "upsert_batch_" + table.name();
-      source.createOrReplaceTempView(view);
       List<String> columns = table.silverColumns();
       String after = UpsertSql.after(table.sequenceColumn(), "batch", "silver");
       String delete = UpsertSql.quoted("batch", TableRefiner.DELETE);
-      Row metrics;
-      try {
-        metrics = UpsertSql.merge(session, "MERGE INTO delta.`" + path + "` AS silver USING " + view + " AS batch ON "
-            + UpsertSql.matching(table.key(), "silver", "batch")
-            + " WHEN MATCHED AND " + delete + " AND " + after + " THEN DELETE"
-            + " WHEN MATCHED AND " + after + " THEN UPDATE SET " + UpsertSql.assignments(columns, "silver", "batch")
-            + " WHEN NOT MATCHED AND NOT " + delete + " THEN INSERT " + UpsertSql.insert(columns, "batch"), runId);
-      } finally {
-        session.catalog().dropTempView(view);
-      }
+      Applied applied = UpsertSql.merge(source, path, "upsert_batch_" + table.name(), UpsertSql.matching(table.key(), "silver", "batch")
+          + " WHEN MATCHED AND " + delete + " AND " + after + " THEN DELETE"
+          + " WHEN MATCHED AND " + after + " THEN UPDATE SET " + UpsertSql.assignments(columns, "silver", "batch")
+          + " WHEN NOT MATCHED AND NOT " + delete + " THEN INSERT " + UpsertSql.insert(columns, "batch"), runId);
       deletes.record(source);
-      return new Applied(UpsertSql.metric(metrics, "num_inserted_rows"), UpsertSql.metric(metrics, "num_updated_rows"),
-          UpsertSql.metric(metrics, "num_deleted_rows"));
+      return applied;
     }
 
     @Override

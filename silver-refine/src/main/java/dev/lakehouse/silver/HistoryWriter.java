@@ -177,26 +177,16 @@ final class HistoryWriter implements VersionWriter {
         deletes.record(cached.get(0)); // a delete of a key without versions changes no row, yet counts later
         return new Applied(0, 0, 0); // nothing newer than what silver holds (a replayed batch, repeated versions)
       }
-      SparkSession session = source.sparkSession();
-      String view = "history_batch_" + table.name();
-      source.createOrReplaceTempView(view);
       List<String> identity = new ArrayList<>(table.key());
       identity.add(SilverTableDefinition.VALID_FROM);
       List<String> columns = table.silverColumns();
       String remove = UpsertSql.quoted("batch", REMOVE);
-      Row metrics;
-      try {
-        metrics = UpsertSql.merge(session, "MERGE INTO delta.`" + path + "` AS silver USING " + view + " AS batch ON "
-            + UpsertSql.matching(identity, "silver", "batch")
-            + " WHEN MATCHED AND " + remove + " THEN DELETE"
-            + " WHEN MATCHED THEN UPDATE SET " + UpsertSql.assignments(columns, "silver", "batch")
-            + " WHEN NOT MATCHED AND NOT " + remove + " THEN INSERT " + UpsertSql.insert(columns, "batch"), runId);
-      } finally {
-        session.catalog().dropTempView(view);
-      }
+      Applied applied = UpsertSql.merge(source, path, "history_batch_" + table.name(), UpsertSql.matching(identity, "silver", "batch")
+          + " WHEN MATCHED AND " + remove + " THEN DELETE"
+          + " WHEN MATCHED THEN UPDATE SET " + UpsertSql.assignments(columns, "silver", "batch")
+          + " WHEN NOT MATCHED AND NOT " + remove + " THEN INSERT " + UpsertSql.insert(columns, "batch"), runId);
       deletes.record(cached.get(0));
-      return new Applied(UpsertSql.metric(metrics, "num_inserted_rows"), UpsertSql.metric(metrics, "num_updated_rows"),
-          UpsertSql.metric(metrics, "num_deleted_rows"));
+      return applied;
     }
 
     @Override

@@ -124,6 +124,9 @@ public final class SilverRefine {
 
   public SilverRunResult run() {
     String bronze = requireBronze();
+    if (!table.isAppend()) { // before any batch: a changed key, sequence or history setting needs a rebuild
+      schema.refuseIncompatible(refiner.emptySilver(spark).schema(), "`./lakehouse rerun silver --table " + table.name() + "`");
+    }
     totals = new RunTotals();
     interrupted = new java.util.HashMap<>();
     firstBatchOfRun = true;
@@ -172,9 +175,7 @@ public final class SilverRefine {
     Instant started = Instant.now();
     String runId = "silver-rerun-" + started.toEpochMilli();
     String scope = scopePrefix(table.name()) + "event_date " + range;
-    runs.abortLeftovers(JOB + "-rerun", scopePrefix(table.name())).forEach(leftover ->
-        LOG.warn("silver rerun {} ({}) was interrupted; marked aborted", leftover.runId(), leftover.scope()));
-    runs.start(RunRecord.running(runId, JOB + "-rerun", scope, started));
+    startRerun(runId, scope, started);
     spark.sparkContext().setJobDescription("silver rerun " + range);
     Dataset<Row> parsed = refiner.parse(spark.read().format("delta").load(bronze)).where(range.predicate("event_date")).cache();
     List<LocalDate> silverDates = silverDates();
@@ -211,9 +212,7 @@ public final class SilverRefine {
     Instant started = Instant.now();
     String runId = "silver-rerun-" + started.toEpochMilli();
     String scope = scopePrefix(table.name()) + "every version";
-    runs.abortLeftovers(JOB + "-rerun", scopePrefix(table.name())).forEach(leftover ->
-        LOG.warn("silver rerun {} ({}) was interrupted; marked aborted", leftover.runId(), leftover.scope()));
-    runs.start(RunRecord.running(runId, JOB + "-rerun", scope, started));
+    startRerun(runId, scope, started);
     spark.sparkContext().setJobDescription("silver rerun " + table.name());
     Dataset<Row> parsed = refiner.parse(spark.read().format("delta").load(bronze)).cache();
     Dataset<Row> valid = null;
@@ -237,6 +236,13 @@ public final class SilverRefine {
     } finally {
       release(parsed, valid);
     }
+  }
+
+  /** Marks an interrupted earlier rerun of this table aborted, and this one running. */
+  private void startRerun(String runId, String scope, Instant started) {
+    runs.abortLeftovers(JOB + "-rerun", scopePrefix(table.name())).forEach(leftover ->
+        LOG.warn("silver rerun {} ({}) was interrupted; marked aborted", leftover.runId(), leftover.scope()));
+    runs.start(RunRecord.running(runId, JOB + "-rerun", scope, started));
   }
 
   /**
@@ -272,12 +278,16 @@ public final class SilverRefine {
         + silverDates.get(silverDates.size() - 1) + "`";
   }
 
-  /** The event dates silver holds, in order (none before the first run). */
+  /** The event dates silver holds, in order (none before the first run, nor in a table that was an upsert table). */
   private List<LocalDate> silverDates() {
     if (!DeltaTable.isDeltaTable(spark, silverTable())) {
       return List.of();
     }
-    return spark.read().format("delta").load(silverTable()).select(SilverTableDefinition.EVENT_DATE).distinct()
+    Dataset<Row> silver = spark.read().format("delta").load(silverTable());
+    if (!List.of(silver.columns()).contains(SilverTableDefinition.EVENT_DATE)) {
+      return List.of();
+    }
+    return silver.select(SilverTableDefinition.EVENT_DATE).distinct()
         .collectAsList().stream().filter(row -> !row.isNullAt(0)).map(row -> row.getDate(0).toLocalDate()).sorted().toList();
   }
 
@@ -294,7 +304,8 @@ public final class SilverRefine {
       return 0;
     }
     Dataset<Row> silver = spark.read().format("delta").load(silverTable());
-    return table.isAppend() ? silver.where(range.predicate("event_date")).count() : silver.count();
+    return table.isAppend() && List.of(silver.columns()).contains(SilverTableDefinition.EVENT_DATE)
+        ? silver.where(range.predicate("event_date")).count() : silver.count();
   }
 
   /** Whether the bronze table exists yet (a fresh lake has none until the first ingest). */
@@ -368,7 +379,7 @@ public final class SilverRefine {
         long quarantinedCount = appendQuarantine(refined.quarantined(), batchId, queryId, runId);
         VersionWriter.Applied applied = planned.write(runId);
         keepPublished(refined, tableResult);
-        recordUpsertBatch(runId, scope, started, batchId, in, validCount, quarantinedCount, tombstones, applied,
+        recordUpsertBatch(runId, scope, started, batchId, in, valid, quarantinedCount, tombstones, applied,
             interruptedRun);
         return;
       }
@@ -408,19 +419,24 @@ public final class SilverRefine {
   /**
    * An upsert batch's record and log line. A batch an interrupted run worked on is simply redone:
    * the versions that run applied are not newer than silver's any more, so they change nothing.
+   * Versions that changed nothing: for the current state, every valid record but the one applied
+   * per changed key (repeats, older versions); for a history, the versions it held already (an
+   * inserted version is one row, its neighbour's new interval an update).
    */
-  private void recordUpsertBatch(String runId, String scope, Instant started, long batchId, long in, long validCount,
+  private void recordUpsertBatch(String runId, String scope, Instant started, long batchId, long in, Dataset<Row> valid,
       long quarantined, long tombstones, VersionWriter.Applied applied, Optional<String> interruptedRun) {
-    long unchanged = Math.max(0, validCount - applied.inserted() - applied.updated() - applied.deleted());
+    long unchanged = table.isHistory()
+        ? Math.max(0, valid.where(col(TableRefiner.DELETE).equalTo(false)).count() - applied.inserted())
+        : Math.max(0, valid.count() - applied.inserted() - applied.updated() - applied.deleted());
     List<String> notes = new java.util.ArrayList<>();
     if (tombstones > 0) {
       notes.add(String.format("%,d tombstones skipped", tombstones));
     }
     interruptedRun.ifPresent(earlier -> notes.add("redid " + scope.substring(scopePrefix(table.name()).length())
-        + " of interrupted run " + earlier + " (what it had applied changed nothing again)"));
+        + " of interrupted run " + earlier + " (versions it had applied are not applied twice)"));
     String note = String.join("; ", notes);
-    runs.record(new RunRecord(runId, JOB, scope, started, Instant.now(), RunRecord.SUCCEEDED, in, applied.inserted(),
-        quarantined, note));
+    runs.record(new RunRecord(runId, JOB, scope, started, Instant.now(), RunRecord.SUCCEEDED, in,
+        applied.inserted() + applied.updated() + applied.deleted(), quarantined, note));
     totals.add(in, applied.inserted(), quarantined, unchanged);
     totals.addUpserts(applied.updated(), applied.deleted(), tombstones);
     LOG.info("silver.{} batch {}: {} bronze rows -> {} inserted, {} updated, {} deleted, {} quarantined, {} versions changed"

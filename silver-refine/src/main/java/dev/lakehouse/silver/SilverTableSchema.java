@@ -26,6 +26,8 @@ final class SilverTableSchema {
 
   static final String KEY_PROPERTY = "lakehouse.key";
   static final String MODE_PROPERTY = "lakehouse.mode";
+  /** Upsert tables: the sequence column, which stored rows (and the delete log) are ordered by. */
+  static final String SEQUENCE_PROPERTY = "lakehouse.sequence";
 
   private final SparkSession spark;
   private final SilverTableDefinition table;
@@ -54,9 +56,14 @@ final class SilverTableSchema {
     if (properties.containsKey(KEY_PROPERTY) && !properties.get(KEY_PROPERTY).equals(key)) {
       problems.add("the key is [" + properties.get(KEY_PROPERTY) + "] in the table but [" + key + "] in " + table.origin());
     }
-    String mode = table.mode().name().toLowerCase(Locale.ROOT);
+    String mode = modeName();
     if (properties.containsKey(MODE_PROPERTY) && !properties.get(MODE_PROPERTY).equals(mode)) {
       problems.add("the mode is " + properties.get(MODE_PROPERTY) + " in the table but " + mode + " in " + table.origin());
+    }
+    String sequence = table.sequence().orElse("");
+    if (properties.containsKey(SEQUENCE_PROPERTY) && !properties.get(SEQUENCE_PROPERTY).equals(sequence)) {
+      problems.add("the sequence is " + properties.get(SEQUENCE_PROPERTY) + " in the table but " + sequence + " in "
+          + table.origin());
     }
     return problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems));
   }
@@ -73,10 +80,7 @@ final class SilverTableSchema {
       setProperties();
       return batch;
     }
-    incompatibility(wanted).ifPresent(problem -> {
-      throw new LakehouseException("silver." + table.name() + " does not match its definition: " + problem
-          + ". Such a change needs a rebuild: " + rerunHint);
-    });
+    refuseIncompatible(wanted, rerunHint);
     StructType existing = spark.read().format("delta").load(path).schema();
     String previous = null;
     for (StructField field : wanted.fields()) {
@@ -111,8 +115,7 @@ final class SilverTableSchema {
       DataFrameWriters.partitioned(cached.write().format("delta").mode("overwrite").option("overwriteSchema", "true")
           .option("userMetadata", runId), table).save(path);
       Map<String, String> properties = properties();
-      if (!String.join(",", table.key()).equals(properties.get(KEY_PROPERTY))
-          || !table.mode().name().toLowerCase(Locale.ROOT).equals(properties.get(MODE_PROPERTY))) {
+      if (!wantedProperties().entrySet().stream().allMatch(entry -> entry.getValue().equals(properties.get(entry.getKey())))) {
         setProperties();
       }
       return count;
@@ -121,10 +124,33 @@ final class SilverTableSchema {
     }
   }
 
-  /** Records the key and mode the table is built with, which later definitions are checked against. */
+  /** {@code append}, {@code upsert} (the current state) or {@code upsert history}: what a table holds. */
+  private String modeName() {
+    return table.isHistory() ? "upsert history" : table.mode().name().toLowerCase(Locale.ROOT);
+  }
+
+  /** What the table records about how it is built, which later definitions are checked against. */
+  private Map<String, String> wantedProperties() {
+    Map<String, String> wanted = new java.util.LinkedHashMap<>();
+    wanted.put(KEY_PROPERTY, String.join(",", table.key()));
+    wanted.put(MODE_PROPERTY, modeName());
+    table.sequence().ifPresent(sequence -> wanted.put(SEQUENCE_PROPERTY, sequence));
+    return wanted;
+  }
+
+  /** Refuses to go on when the table does not match the definition in a way only a rebuild applies. */
+  void refuseIncompatible(StructType wanted, String rerunHint) {
+    incompatibility(wanted).ifPresent(problem -> {
+      throw new LakehouseException("silver." + table.name() + " does not match its definition: " + problem
+          + ". Such a change needs a rebuild: " + rerunHint);
+    });
+  }
+
+  /** Records the key, mode and sequence the table is built with, which later definitions are checked against. */
   void setProperties() {
-    spark.sql("ALTER TABLE delta.`" + path + "` SET TBLPROPERTIES ('" + KEY_PROPERTY + "' = '" + String.join(",", table.key())
-        + "', '" + MODE_PROPERTY + "' = '" + table.mode().name().toLowerCase(Locale.ROOT) + "')");
+    String assignments = wantedProperties().entrySet().stream()
+        .map(entry -> "'" + entry.getKey() + "' = '" + entry.getValue() + "'").collect(java.util.stream.Collectors.joining(", "));
+    spark.sql("ALTER TABLE delta.`" + path + "` SET TBLPROPERTIES (" + assignments + ")");
   }
 
   private Map<String, String> properties() {

@@ -2,6 +2,7 @@ package dev.lakehouse.silver;
 
 import java.util.List;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -40,20 +41,28 @@ final class UpsertSql {
   }
 
   /**
-   * Runs a MERGE with the run id as the commit's user metadata ({@code DESCRIBE HISTORY} shows
-   * which run wrote it) and returns its metrics row.
+   * MERGE INTO the table at {@code path} (alias {@code silver}) USING {@code source} (alias
+   * {@code batch}, a temp view in the source's own session, which foreachBatch hands over) with
+   * {@code clauses} (the ON condition and the WHEN clauses). The commit carries the run id as its
+   * user metadata ({@code DESCRIBE HISTORY} shows which run wrote it); the counts are the MERGE's
+   * own metrics, not read from the table's history, where the newest commit may be another's.
    */
-  static Row merge(SparkSession session, String sql, String runId) {
+  static VersionWriter.Applied merge(Dataset<Row> source, String path, String view, String clauses, String runId) {
+    SparkSession session = source.sparkSession();
     String metadataKey = "spark.databricks.delta.commitInfo.userMetadata";
+    source.createOrReplaceTempView(view);
     session.conf().set(metadataKey, runId);
     try {
-      return session.sql(sql).first();
+      Row metrics = session.sql("MERGE INTO delta.`" + path + "` AS silver USING " + view + " AS batch ON " + clauses).first();
+      return new VersionWriter.Applied(metric(metrics, "num_inserted_rows"), metric(metrics, "num_updated_rows"),
+          metric(metrics, "num_deleted_rows"));
     } finally {
       session.conf().unset(metadataKey);
+      session.catalog().dropTempView(view);
     }
   }
 
-  static long metric(Row metrics, String name) {
+  private static long metric(Row metrics, String name) {
     return metrics.getLong(metrics.fieldIndex(name));
   }
 }

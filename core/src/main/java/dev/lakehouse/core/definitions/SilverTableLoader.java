@@ -104,7 +104,14 @@ public final class SilverTableLoader {
       if (sequence.isEmpty()) {
         problems.add("sequence is required for mode: upsert (the column that orders the versions of a key)");
       }
-      sequence.ifPresent(column -> checkColumn("sequence", column, columns, problems));
+      sequence.ifPresent(column -> {
+        checkColumn("sequence", column, columns, problems);
+        columns.stream().filter(candidate -> candidate.name().equals(column)).findFirst()
+            .filter(declared -> declared.type() instanceof ColumnType.Scalar scalar
+                && List.of(ColumnType.Kind.STRING, ColumnType.Kind.BOOLEAN, ColumnType.Kind.DOUBLE).contains(scalar.kind()))
+            .ifPresent(declared -> problems.add("sequence column '" + column + "' must be an int, long, decimal, date or"
+                + " timestamp (a number or time that grows with each version), is " + declared.type().text()));
+      });
     } else {
       for (String upsertOnly : List.of("sequence", "deletes", "history")) {
         if (root.has(upsertOnly)) {

@@ -115,6 +115,9 @@ class SilverTableLoaderTest {
         .containsExactly("silver/orders.yaml: event_time is required for mode: append (silver is partitioned by its UTC date)");
     assertThat(problems("key: [id]\nevent_time: id\ncolumns: {id: string}\n"))
         .containsExactly("silver/orders.yaml: event_time column 'id' must be of type timestamp, is string");
+    assertThat(problems("mode: upsert\nkey: [id]\nsequence: v\ncolumns: {id: string, v: string}\n"))
+        .containsExactly("silver/orders.yaml: sequence column 'v' must be an int, long, decimal, date or timestamp (a number or"
+            + " time that grows with each version), is string");
     assertThat(problems("mode: upsert\nkey: [id]\ncolumns: {id: string}\n"))
         .containsExactly("silver/orders.yaml: sequence is required for mode: upsert (the column that orders the versions of a key)");
     assertThat(problems("key: [id]\nevent_time: t\nhistory: true\ncolumns: {id: string, t: timestamp}\n"))

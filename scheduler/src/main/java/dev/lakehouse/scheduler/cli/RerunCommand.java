@@ -36,6 +36,9 @@ final class RerunCommand implements Runnable {
   /** The options every rerun takes. */
   static final class RangeOptions {
 
+    /** The command this mixin belongs to, for its usage in errors. */
+    @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE) picocli.CommandLine.Model.CommandSpec command;
+
     @Option(names = "--from", paramLabel = "YYYY-MM-DD", description = "First event date (required but for an upsert table).")
     String from;
 
@@ -49,11 +52,16 @@ final class RerunCommand implements Runnable {
     boolean dryRun;
 
     DateRange range(LakehouseConfig config) {
-      if (from == null || to == null) {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-            "rerun needs --from and --to (the event dates to rebuild)");
-      }
+      requireDates();
       return DateRange.parse(from, to, maxDays != null ? maxDays : config.reruns().maxDays());
+    }
+
+    /** Checked before Spark starts; only a rerun of one upsert table goes without dates. */
+    void requireDates() {
+      if (from == null || to == null) {
+        throw new picocli.CommandLine.ParameterException(command.commandLine(),
+            "rerun needs --from and --to (the event dates to rebuild; an upsert table named with --table needs none)");
+      }
     }
 
     boolean hasRange() {
@@ -79,6 +87,9 @@ final class RerunCommand implements Runnable {
 
     @Override
     public Integer call() {
+      if (table == null) {
+        options.requireDates();
+      }
       PipelineRuntime runtime = rerun.root.runtime("lakehouse-rerun", definitions);
       if (table != null && !runtime.pipeline().silverTable(table).isAppend()) {
         if (options.hasRange()) {
@@ -108,6 +119,7 @@ final class RerunCommand implements Runnable {
 
     @Override
     public Integer call() {
+      options.requireDates();
       PipelineRuntime runtime = rerun.root.runtime("lakehouse-rerun", definitions);
       rerunGold(runtime, options.range(runtime.config()), options.dryRun, System.out);
       return 0;
@@ -127,6 +139,7 @@ final class RerunCommand implements Runnable {
 
     @Override
     public Integer call() {
+      options.requireDates();
       PipelineRuntime runtime = rerun.root.runtime("lakehouse-rerun", definitions);
       DateRange range = options.range(runtime.config());
       rerunSilver(runtime, Optional.empty(), range, options.dryRun, System.out);

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lakehouse.core.config.ConfigLoader;
 import dev.lakehouse.core.definitions.BuiltInPipeline;
 import dev.lakehouse.core.testing.TestSpark;
+import dev.lakehouse.scheduler.pipeline.PipelineFixtures;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -65,14 +65,7 @@ class ValidateCommandIT {
 
   @Test
   void validateNamesTheFileOfEveryPlantedProblem() throws IOException {
-    Path dir = folder.resolve("declared");
-    for (String file : DECLARED) {
-      Path target = dir.resolve(file);
-      Files.createDirectories(target.getParent());
-      try (InputStream in = getClass().getResourceAsStream("/declared-pipeline/" + file)) {
-        Files.write(target, in.readAllBytes());
-      }
-    }
+    Path dir = PipelineFixtures.definitions("/declared-pipeline/", DECLARED, folder.resolve("declared"));
     assertThat(run("validate", "--definitions", dir.toString()).exit()).as("the declared pipeline is valid").isZero();
 
     Path broken = Files.writeString(dir.resolve("silver/returns.yaml"),
@@ -126,16 +119,9 @@ class ValidateCommandIT {
 
   @Test
   void upsertTablesValidateAndTheirMisusesAreNamed() throws IOException {
-    Path dir = folder.resolve("upserts");
-    for (String file : List.of("silver/customers.yaml", "silver/customer_history.yaml", "silver/orders.yaml",
-        "silver/accounts.yaml", "expectations/silver_customers.json", "gold/orders_by_plan.sql", "gold/orders_of_customers.sql",
-        "views/customers_per_plan.yaml")) {
-      Path target = dir.resolve(file);
-      Files.createDirectories(target.getParent());
-      try (InputStream in = getClass().getResourceAsStream("/upsert-pipeline/" + file)) {
-        Files.write(target, in.readAllBytes());
-      }
-    }
+    Path dir = PipelineFixtures.definitions("/upsert-pipeline/", List.of("silver/customers.yaml", "silver/customer_history.yaml",
+        "silver/orders.yaml", "silver/accounts.yaml", "expectations/silver_customers.json", "gold/orders_by_plan.sql",
+        "gold/orders_of_customers.sql", "views/customers_per_plan.yaml"), folder.resolve("upserts"));
     Result valid = run("validate", "--definitions", dir.toString());
     assertThat(valid.exit()).as(valid.out()).isZero();
     assertThat(valid.out())

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lakehouse.bronze.BronzeIngest;
 import dev.lakehouse.core.LakehouseException;
 import dev.lakehouse.core.config.ConfigLoader;
 import dev.lakehouse.core.config.DefinitionsConfig;
@@ -24,7 +23,6 @@ import dev.lakehouse.testing.TestKafka;
 import dev.lakehouse.silver.SilverRefine;
 import dev.lakehouse.views.ViewDefinition;
 import java.io.IOException;
-import java.io.InputStream;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
@@ -107,7 +105,7 @@ class DeclaredPipelineIT {
 
   @Test
   void aDeclaredPipelineRunsEveryLayerAndEqualsTheTruth() throws Exception {
-    Path definitions = writeDefinitions();
+    Path definitions = PipelineFixtures.definitions(RESOURCES, FILES, folder.resolve("definitions"));
     SparkSession spark = TestSpark.session(ConfigLoader.defaultsOnly().s3());
     LakehouseConfig config = ConfigLoader.defaultsOnly()
         .withStorage(new StorageConfig(folder.resolve("lake").toString()))
@@ -156,7 +154,7 @@ class DeclaredPipelineIT {
         "{\"shipment_id\":\"z2\",\"order_id\":\"o2\",\"shipped_at\":\"" + day1 + "T20:00:00Z\",\"carrier\":\"fedex\"}",
         "{\"shipment_id\":\"z3\",\"shipped_at\":\"" + day1 + "T20:00:00Z\"}"));
 
-    ingestAll(runtime, spark);
+    PipelineFixtures.ingestAll(runtime, spark);
     refineAll(runtime);
 
     assertThat(silverOrders(tables)).containsExactlyInAnyOrderElementsOf(expectedOrders());
@@ -180,7 +178,7 @@ class DeclaredPipelineIT {
     Order o5 = order("o5", Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(1, ChronoUnit.HOURS).atOffset(ZoneOffset.ofHours(3)).toString(), "dan", "42.00",
         3, false, List.of(), Map.of());
     produce(ordersTopic, List.of(o5.json(), o3.json()));
-    ingestAll(runtime, spark);
+    PipelineFixtures.ingestAll(runtime, spark);
     ViewDefinition view = runtime.pipeline().views().get(0);
     runtime.viewRefresher().refresh(view);
     assertThat(delta.readAll(tables.view("orders_per_hour"))).containsExactlyInAnyOrderElementsOf(expectedOrdersPerHour());
@@ -200,7 +198,7 @@ class DeclaredPipelineIT {
         Map.of());
     produce(shipmentsTopic, List.of(late.json()));
     produce(ordersTopic, List.of(lateOrder.json()));
-    ingestAll(runtime, spark);
+    PipelineFixtures.ingestAll(runtime, spark);
     refineAll(runtime);
     GoldPlan plan = gold.plan();
     assertThat(plan.dates()).extracting(DatePlan::date, DatePlan::tables).containsExactly(
@@ -217,7 +215,7 @@ class DeclaredPipelineIT {
     Order o7 = order("o7", day2.atTime(16, 0).atOffset(ZoneOffset.UTC).toString(), "fay", "1.00", 1, false, List.of(),
         Map.of("channel", "web"));
     produce(ordersTopic, List.of(o7.json()));
-    ingestAll(evolved, spark);
+    PipelineFixtures.ingestAll(evolved, spark);
     long filesBefore = delta.filesByPartition(tables.silver("orders"), "event_date").values().stream().mapToLong(java.util.Set::size).sum();
     evolved.silverRefines(Optional.of("orders")).forEach(SilverRefine::run);
     List<Map<String, Object>> evolvedRows = delta.readAll(tables.silver("orders"));
@@ -236,7 +234,7 @@ class DeclaredPipelineIT {
     PipelineRuntime retyped = runtime(config, spark);
     produce(ordersTopic, List.of(order("o8", day2.atTime(17, 0).atOffset(ZoneOffset.UTC).toString(), "gus", "2.00", 1, false,
         List.of(), Map.of()).json()));
-    ingestAll(retyped, spark);
+    PipelineFixtures.ingestAll(retyped, spark);
     SilverRefine refine = retyped.silverRefines(Optional.of("orders")).get(0);
     assertThatThrownBy(refine::run).isInstanceOf(LakehouseException.class)
         .hasMessageContaining("column items is int in the table but bigint in " + ordersYaml)
@@ -257,17 +255,6 @@ class DeclaredPipelineIT {
     return PipelineRuntime.open(config, PipelineLoader.load(config.definitions(), config.kafka(), environment), spark);
   }
 
-  private Path writeDefinitions() throws IOException {
-    Path definitions = folder.resolve("definitions");
-    for (String file : FILES) {
-      Path target = definitions.resolve(file);
-      Files.createDirectories(target.getParent());
-      try (InputStream in = getClass().getResourceAsStream(RESOURCES + file)) {
-        Files.write(target, in.readAllBytes());
-      }
-    }
-    return definitions;
-  }
 
   private Order order(String id, String placedAt, String customer, String total, int items, boolean express, List<String> tags,
       Map<String, Object> extra) {
@@ -287,10 +274,6 @@ class DeclaredPipelineIT {
         values.stream().map(value -> Optional.of(value.getBytes(StandardCharsets.UTF_8))).toList());
   }
 
-  private static void ingestAll(PipelineRuntime runtime, SparkSession spark) {
-    BronzeIngest ingest = new BronzeIngest(spark, runtime.config());
-    runtime.pipeline().sources().forEach(ingest::runUntilCaughtUp);
-  }
 
   private static void refineAll(PipelineRuntime runtime) {
     runtime.silverRefines(Optional.empty()).forEach(SilverRefine::run);

@@ -1,10 +1,11 @@
 package dev.lakehouse.scheduler.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lakehouse.bronze.BronzeIngest;
+import dev.lakehouse.core.LakehouseException;
 import dev.lakehouse.core.config.ConfigLoader;
 import dev.lakehouse.core.config.DefinitionsConfig;
 import dev.lakehouse.core.config.LakehouseConfig;
@@ -21,7 +22,6 @@ import dev.lakehouse.testing.RawProducer;
 import dev.lakehouse.testing.TestKafka;
 import dev.lakehouse.testing.cdc.ChangeTruth;
 import java.io.IOException;
-import java.io.InputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -85,7 +85,7 @@ class UpsertPipelineIT {
 
   @Test
   void currentStateAndHistoryEqualTheVersionsAppliedInOrder() throws Exception {
-    Path definitions = writeDefinitions();
+    Path definitions = PipelineFixtures.definitions(RESOURCES, FILES, folder.resolve("definitions"));
     SparkSession spark = TestSpark.session(ConfigLoader.defaultsOnly().s3());
     LakehouseConfig config = ConfigLoader.defaultsOnly()
         .withStorage(new StorageConfig(folder.resolve("lake").toString()))
@@ -129,7 +129,7 @@ class UpsertPipelineIT {
     accountValues.add(Optional.of(debezium("t", null, null, 150, false).getBytes(StandardCharsets.UTF_8)));
     RawProducer.send(TestKafka.bootstrapServers(), topics.get("LAKEHOUSE_ACCOUNTS_TOPIC"), accountKeys, accountValues);
 
-    ingestAll(runtime, spark);
+    PipelineFixtures.ingestAll(runtime, spark);
     Map<String, SilverRunResult> results = refineAll(runtime);
 
     assertCustomersEqualTheTruth(tables);
@@ -153,7 +153,7 @@ class UpsertPipelineIT {
     second.add(upsert("c8", t(12), "Gus", "basic", "Z"));
     produceKeyed("LAKEHOUSE_CUSTOMERS_TOPIC", second);
     produceOrders(List.of(order("o6", "c3", t(35), "3.00"), order("o7", "c8", t(13), "4.00")));
-    ingestAll(runtime, spark);
+    PipelineFixtures.ingestAll(runtime, spark);
     refineAll(runtime);
     assertCustomersEqualTheTruth(tables);
 
@@ -166,7 +166,7 @@ class UpsertPipelineIT {
 
     // a dimension that changes rebuilds no gold date: the as-of join made past dates stable
     produceKeyed("LAKEHOUSE_CUSTOMERS_TOPIC", List.<String[]>of(upsert("c1", t(70), "Ann", "team", "Z")));
-    ingestAll(runtime, spark);
+    PipelineFixtures.ingestAll(runtime, spark);
     refineAll(runtime);
     assertCustomersEqualTheTruth(tables);
     assertThat(runtime.goldBuilder().plan().dates()).as("no gold date to rebuild").isEmpty();
@@ -186,7 +186,7 @@ class UpsertPipelineIT {
     third.add(delete("c1", t(75)));
     third.add(upsert("c1", t(72), "Ann", "basic", "Z"));
     produceKeyed("LAKEHOUSE_CUSTOMERS_TOPIC", third);
-    ingestAll(runtime, spark);
+    PipelineFixtures.ingestAll(runtime, spark);
     Map<String, String> environment = new HashMap<>(topics);
     environment.putAll(CliProcess.environment(folder, "unused"));
     environment.put("LAKEHOUSE_DEFINITIONS_DIR", definitions.toString());
@@ -200,6 +200,15 @@ class UpsertPipelineIT {
     }
     refineAll(runtime);
     assertCustomersEqualTheTruth(tables);
+
+    // turning the history into a current table (or changing the sequence) is refused before any batch, naming the rebuild
+    Path historyYaml = definitions.resolve("silver/customer_history.yaml");
+    Files.writeString(historyYaml, Files.readString(historyYaml).replace("history: true\n", ""));
+    PipelineRuntime changed = PipelineRuntime.open(config, PipelineLoader.load(config.definitions(), config.kafka(), topics), spark);
+    assertThatThrownBy(() -> changed.silverRefine(changed.pipeline().silverTable("customer_history")).run())
+        .isInstanceOf(LakehouseException.class)
+        .hasMessageContaining("the mode is upsert history in the table but upsert in " + historyYaml)
+        .hasMessageContaining("`./lakehouse rerun silver --table customer_history`");
   }
 
   private void assertCustomersEqualTheTruth(TableLocations tables) {
@@ -313,22 +322,7 @@ class UpsertPipelineIT {
     return reasons;
   }
 
-  private Path writeDefinitions() throws IOException {
-    Path definitions = folder.resolve("definitions");
-    for (String file : FILES) {
-      Path target = definitions.resolve(file);
-      Files.createDirectories(target.getParent());
-      try (InputStream in = getClass().getResourceAsStream(RESOURCES + file)) {
-        Files.write(target, in.readAllBytes());
-      }
-    }
-    return definitions;
-  }
 
-  private static void ingestAll(PipelineRuntime runtime, SparkSession spark) {
-    BronzeIngest ingest = new BronzeIngest(spark, runtime.config());
-    runtime.pipeline().sources().forEach(ingest::runUntilCaughtUp);
-  }
 
   private static Map<String, SilverRunResult> refineAll(PipelineRuntime runtime) {
     Map<String, SilverRunResult> results = new TreeMap<>();

@@ -32,9 +32,9 @@ import java.util.stream.Collectors;
  * <p>With {@code format: debezium-json} the message is a Kafka Connect / Debezium change event,
  * with or without the schema envelope ({@code {"schema": …, "payload": {…}}}): the columns come
  * from {@code after} ({@code before} for {@code op: d}, which deletes its key), and a declared
- * column the row image does not have is taken from the event itself ({@code op}, {@code ts_ms})
- * or its {@code source} block ({@code lsn}, {@code pos}, …), so a sequence can be the source
- * position or {@code ts_ms}. A null value is the tombstone Debezium sends after a delete for log
+ * column the row image does not have is taken from the event's {@code source} block ({@code lsn},
+ * {@code ts_ms} = the commit time, …) or the event itself ({@code op}), so a sequence can be the
+ * source position or the commit time. A null value is the tombstone Debezium sends after a delete for log
  * compaction: not bad input, only counted.
  *
  * <p>Values come out as the external types Spark's row converter takes: String, Boolean,
@@ -128,10 +128,12 @@ public final class RecordParser implements Serializable {
       return failed("parse: debezium " + (delete ? "before" : "after") + " must be a JSON object (the row"
           + (delete ? " deleted" : "") + "), cannot be: " + image);
     }
-    List<JsonNode> envelope = new ArrayList<>(List.of(event));
+    // the source block first: its ts_ms is the database's commit time, the event's the connector's
+    List<JsonNode> envelope = new ArrayList<>();
     if (event.get("source") instanceof ObjectNode source) {
       envelope.add(source);
     }
+    envelope.add(event);
     return columns(row, envelope, delete);
   }
 
