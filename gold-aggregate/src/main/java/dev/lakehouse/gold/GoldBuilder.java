@@ -73,6 +73,8 @@ public final class GoldBuilder {
   private final Map<String, List<SilverInput>> reads = new LinkedHashMap<>();
   /** The upsert tables among them, read whole. */
   private final Set<String> wholeTables = new HashSet<>();
+  /** During a build: each upsert table read, with the version it was read at. */
+  private final Map<String, Map.Entry<Long, Dataset<Row>>> wholeRows = new TreeMap<>();
   private final GoldBuildLog builds;
   private final RunLog runs;
 
@@ -243,10 +245,15 @@ public final class GoldBuilder {
           "no date to build: up to date with silver version " + plan.silverVersion(), now, now, RunRecord.SUCCEEDED, 0, 0, 0, ""));
     }
     List<DateBuild> done = new ArrayList<>();
-    for (DatePlan date : plan.dates()) {
-      DateBuild build = buildDate(date, job);
-      done.add(build);
-      progress.accept(build);
+    try {
+      for (DatePlan date : plan.dates()) {
+        DateBuild build = buildDate(date, job);
+        done.add(build);
+        progress.accept(build);
+      }
+    } finally {
+      wholeRows.values().forEach(rows -> rows.getValue().unpersist());
+      wholeRows.clear();
     }
     return new GoldRunResult(done, Duration.ofNanos(System.nanoTime() - start));
   }
@@ -268,8 +275,13 @@ public final class GoldBuilder {
     try {
       long silverRows = 0;
       for (SilverInput input : inputs.values()) {
-        Dataset<Row> rows = dateRows(input, versions.get(input.table()), date).cache();
-        cached.add(rows);
+        Dataset<Row> rows;
+        if (input.whole()) {
+          rows = wholeRows(input, versions.get(input.table())); // kept for the build's other dates
+        } else {
+          rows = dateRows(input, versions.get(input.table()), date).cache();
+          cached.add(rows);
+        }
         silverRows += rows.count();
         for (String view : input.viewNames()) {
           rows.createOrReplaceTempView(view);
@@ -298,6 +310,20 @@ public final class GoldBuilder {
       views.forEach(view -> session.catalog().dropTempView(view));
       cached.forEach(Dataset::unpersist);
     }
+  }
+
+  /** An upsert table at a version, read once per build (each date reads it whole). */
+  private Dataset<Row> wholeRows(SilverInput input, long version) {
+    Map.Entry<Long, Dataset<Row>> kept = wholeRows.get(input.table());
+    if (kept != null && kept.getKey() == version) {
+      return kept.getValue();
+    }
+    if (kept != null) {
+      kept.getValue().unpersist();
+    }
+    Dataset<Row> rows = dateRows(input, version, null).cache();
+    wholeRows.put(input.table(), Map.entry(version, rows));
+    return rows;
   }
 
   /**

@@ -201,14 +201,16 @@ class UpsertPipelineIT {
     refineAll(runtime);
     assertCustomersEqualTheTruth(tables);
 
-    // turning the history into a current table (or changing the sequence) is refused before any batch, naming the rebuild
-    Path historyYaml = definitions.resolve("silver/customer_history.yaml");
-    Files.writeString(historyYaml, Files.readString(historyYaml).replace("history: true\n", ""));
+    // turning the current table into a history (or changing the sequence) is refused before any batch, naming the rebuild
+    Path customersYaml = definitions.resolve("silver/customers.yaml");
+    Files.writeString(customersYaml, Files.readString(customersYaml).replace("deletes: \"deleted = true\"\n",
+        "deletes: \"deleted = true\"\nhistory: true\n"));
     PipelineRuntime changed = PipelineRuntime.open(config, PipelineLoader.load(config.definitions(), config.kafka(), topics), spark);
-    assertThatThrownBy(() -> changed.silverRefine(changed.pipeline().silverTable("customer_history")).run())
+    assertThat(changed.pipeline().silverTable("customers").isHistory()).isTrue();
+    assertThatThrownBy(() -> changed.silverRefine(changed.pipeline().silverTable("customers")).run())
         .isInstanceOf(LakehouseException.class)
-        .hasMessageContaining("the mode is upsert history in the table but upsert in " + historyYaml)
-        .hasMessageContaining("`./lakehouse rerun silver --table customer_history`");
+        .hasMessageContaining("the mode is upsert in the table but upsert history in " + customersYaml)
+        .hasMessageContaining("`./lakehouse rerun silver --table customers`");
   }
 
   private void assertCustomersEqualTheTruth(TableLocations tables) {
