@@ -7,10 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lakehouse.core.LakehouseException;
 import dev.lakehouse.core.config.ConfigLoader;
-import dev.lakehouse.core.config.DefinitionsConfig;
 import dev.lakehouse.core.config.LakehouseConfig;
 import dev.lakehouse.core.config.SourceConfig;
-import dev.lakehouse.core.config.StorageConfig;
 import dev.lakehouse.core.partition.DateRange;
 import dev.lakehouse.core.storage.TableLocations;
 import dev.lakehouse.core.testing.KernelTableReader;
@@ -107,10 +105,7 @@ class DeclaredPipelineIT {
   void aDeclaredPipelineRunsEveryLayerAndEqualsTheTruth() throws Exception {
     Path definitions = PipelineFixtures.definitions(RESOURCES, FILES, folder.resolve("definitions"));
     SparkSession spark = TestSpark.session(ConfigLoader.defaultsOnly().s3());
-    LakehouseConfig config = ConfigLoader.defaultsOnly()
-        .withStorage(new StorageConfig(folder.resolve("lake").toString()))
-        .withDefinitions(new DefinitionsConfig(definitions.toString()));
-    config = config.withKafka(new dev.lakehouse.core.config.KafkaConfig(TestKafka.bootstrapServers(), config.kafka().sources()));
+    LakehouseConfig config = PipelineFixtures.config(folder.resolve("lake"), definitions);
     PipelineRuntime runtime = runtime(config, spark);
     TableLocations tables = runtime.locations();
     assertThat(runtime.pipeline().sources()).containsExactly(new SourceConfig("orders", ordersTopic),

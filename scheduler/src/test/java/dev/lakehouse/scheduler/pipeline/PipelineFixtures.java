@@ -1,6 +1,12 @@
 package dev.lakehouse.scheduler.pipeline;
 
 import dev.lakehouse.bronze.BronzeIngest;
+import dev.lakehouse.core.config.ConfigLoader;
+import dev.lakehouse.core.config.DefinitionsConfig;
+import dev.lakehouse.core.config.KafkaConfig;
+import dev.lakehouse.core.config.LakehouseConfig;
+import dev.lakehouse.core.config.StorageConfig;
+import dev.lakehouse.testing.TestKafka;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -29,6 +35,13 @@ public final class PipelineFixtures {
       }
     }
     return target;
+  }
+
+  /** The defaults with a lake under {@code lake}, the definitions of {@code definitions} and the test broker. */
+  public static LakehouseConfig config(Path lake, Path definitions) {
+    LakehouseConfig config = ConfigLoader.defaultsOnly().withStorage(new StorageConfig(lake.toString()))
+        .withDefinitions(new DefinitionsConfig(definitions.toString()));
+    return config.withKafka(new KafkaConfig(TestKafka.bootstrapServers(), config.kafka().sources()));
   }
 
   /** Every source of the pipeline, Kafka → bronze, until caught up. */

@@ -7,9 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lakehouse.core.LakehouseException;
 import dev.lakehouse.core.config.ConfigLoader;
-import dev.lakehouse.core.config.DefinitionsConfig;
 import dev.lakehouse.core.config.LakehouseConfig;
-import dev.lakehouse.core.config.StorageConfig;
 import dev.lakehouse.core.process.Ports;
 import dev.lakehouse.core.storage.TableLocations;
 import dev.lakehouse.core.testing.KernelTableReader;
@@ -87,10 +85,7 @@ class UpsertPipelineIT {
   void currentStateAndHistoryEqualTheVersionsAppliedInOrder() throws Exception {
     Path definitions = PipelineFixtures.definitions(RESOURCES, FILES, folder.resolve("definitions"));
     SparkSession spark = TestSpark.session(ConfigLoader.defaultsOnly().s3());
-    LakehouseConfig config = ConfigLoader.defaultsOnly()
-        .withStorage(new StorageConfig(folder.resolve("lake").toString()))
-        .withDefinitions(new DefinitionsConfig(definitions.toString()));
-    config = config.withKafka(new dev.lakehouse.core.config.KafkaConfig(TestKafka.bootstrapServers(), config.kafka().sources()));
+    LakehouseConfig config = PipelineFixtures.config(folder.resolve("lake"), definitions);
     PipelineRuntime runtime = PipelineRuntime.open(config, PipelineLoader.load(config.definitions(), config.kafka(), topics), spark);
     TableLocations tables = runtime.locations();
 

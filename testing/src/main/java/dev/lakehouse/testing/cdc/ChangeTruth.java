@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -103,12 +102,5 @@ public final class ChangeTruth<S extends Comparable<S>> {
 
   public List<Change<S>> changes() {
     return List.copyOf(changes);
-  }
-
-  /** How many changes of each key were sent (tests print it). */
-  public Map<String, Integer> changesPerKey() {
-    Map<String, Integer> counts = new HashMap<>();
-    changes.forEach(change -> counts.merge(change.key(), 1, Integer::sum));
-    return counts;
   }
 }
