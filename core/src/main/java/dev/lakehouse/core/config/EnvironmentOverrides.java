@@ -33,6 +33,8 @@ public final class EnvironmentOverrides {
     variables.put("LAKEHOUSE_SPARK_MASTER", "spark.master");
     variables.put("LAKEHOUSE_SPARK_SHUFFLE_PARTITIONS", "spark.shuffle-partitions");
     variables.put("LAKEHOUSE_SPARK_UI_ENABLED", "spark.ui-enabled");
+    variables.put("LAKEHOUSE_SPARK_EXECUTOR_MEMORY", "spark.executor-memory");
+    variables.put("LAKEHOUSE_SPARK_EXECUTOR_CORES", "spark.executor-cores");
     variables.put("LAKEHOUSE_INGEST_TRIGGER_INTERVAL", "ingest.trigger-interval");
     variables.put("LAKEHOUSE_INGEST_MAX_OFFSETS_PER_TRIGGER", "ingest.max-offsets-per-trigger");
     variables.put("LAKEHOUSE_INGEST_FAIL_ON_DATA_LOSS", "ingest.fail-on-data-loss");
@@ -43,6 +45,10 @@ public final class EnvironmentOverrides {
     variables.put("LAKEHOUSE_LOCAL_S3_PORT", "local.s3-port");
     variables.put("LAKEHOUSE_LOCAL_BUCKET", "local.bucket");
     variables.put("LAKEHOUSE_LOCAL_S3_SERVER", "local.s3-server");
+    variables.put("LAKEHOUSE_LOCAL_SPARK_MASTER_PORT", "local.spark-master-port");
+    variables.put("LAKEHOUSE_LOCAL_SPARK_MASTER_UI_PORT", "local.spark-master-ui-port");
+    variables.put("LAKEHOUSE_LOCAL_SPARK_WORKER_CORES", "local.spark-worker-cores");
+    variables.put("LAKEHOUSE_LOCAL_SPARK_WORKER_MEMORY", "local.spark-worker-memory");
     variables.put("LAKEHOUSE_DEFINITIONS_DIR", "definitions.dir");
     variables.put("LAKEHOUSE_RERUN_MAX_DAYS", "reruns.max-days");
     variables.put("LAKEHOUSE_SCHEDULE_SILVER", "schedules.silver");

@@ -3,7 +3,8 @@ package dev.lakehouse.core.config;
 import static dev.lakehouse.core.config.InvalidConfigException.check;
 
 /**
- * The local Kafka broker and S3 server of {@code lakehouse local up}.
+ * The local Kafka broker and S3 server of {@code lakehouse local up}, and the Spark standalone
+ * cluster of {@code local up --cluster}.
  *
  * @param stateDir their data, logs and pid files; relative paths are taken from the project home
  * @param kafkaPort the broker's client port
@@ -12,6 +13,10 @@ import static dev.lakehouse.core.config.InvalidConfigException.check;
  * @param bucket created at start-up
  * @param s3Server {@code auto} (MinIO in Docker when a Docker engine answers, else the embedded
  *     server), {@code docker} or {@code embedded}
+ * @param sparkMasterPort the standalone master's port (its URL is {@code spark://127.0.0.1:PORT})
+ * @param sparkMasterUiPort the master's web UI (and its JSON API at {@code /json/})
+ * @param sparkWorkerCores cores each worker offers
+ * @param sparkWorkerMemory memory each worker offers its executors, e.g. {@code 2g}
  */
 public record LocalServicesConfig(
     String stateDir,
@@ -19,7 +24,11 @@ public record LocalServicesConfig(
     int kafkaControllerPort,
     int s3Port,
     String bucket,
-    String s3Server) {
+    String s3Server,
+    int sparkMasterPort,
+    int sparkMasterUiPort,
+    int sparkWorkerCores,
+    String sparkWorkerMemory) {
 
   public LocalServicesConfig {
     check(stateDir != null && !stateDir.isBlank(), "local.state-dir must be set");
@@ -34,6 +43,13 @@ public record LocalServicesConfig(
         "auto".equals(s3Server) || "docker".equals(s3Server) || "embedded".equals(s3Server),
         "local.s3-server must be auto, docker or embedded, cannot be: %s",
         s3Server);
+    checkPort("local.spark-master-port", sparkMasterPort);
+    checkPort("local.spark-master-ui-port", sparkMasterUiPort);
+    check(sparkWorkerCores >= 1, "local.spark-worker-cores must be at least 1, cannot be: %s", sparkWorkerCores);
+    check(
+        sparkWorkerMemory != null && sparkWorkerMemory.matches("[0-9]+[mgMG]"),
+        "local.spark-worker-memory must be like 2g or 1536m, cannot be: %s",
+        sparkWorkerMemory);
   }
 
   private static void checkPort(String key, int port) {

@@ -10,10 +10,17 @@ import java.util.Map;
  * @param master e.g. {@code local[2]}
  * @param shufflePartitions AQE coalesces from here; a low number suits one machine
  * @param uiEnabled the Spark web UI
+ * @param executorMemory {@code spark.executor.memory} on a cluster, e.g. {@code 2g}; blank: Spark's default
+ * @param executorCores {@code spark.executor.cores} on a cluster; 0: Spark's default (standalone: all of a worker's)
  * @param settings any other {@code spark.*} settings, passed through
  */
 public record SparkConfig(
-    String master, int shufflePartitions, boolean uiEnabled, Map<String, String> settings) {
+    String master,
+    int shufflePartitions,
+    boolean uiEnabled,
+    String executorMemory,
+    int executorCores,
+    Map<String, String> settings) {
 
   public SparkConfig {
     check(master != null && !master.isBlank(), "spark.master must be set");
@@ -21,6 +28,20 @@ public record SparkConfig(
         shufflePartitions >= 1,
         "spark.shuffle-partitions must be at least 1, cannot be: %s",
         shufflePartitions);
+    check(executorCores >= 0, "spark.executor-cores cannot be negative: %s", executorCores);
+    executorMemory = executorMemory == null ? "" : executorMemory.trim();
     settings = settings == null ? Map.of() : Map.copyOf(settings);
+  }
+
+  /** Spark's {@code spark.executor.*} settings this config sets: none when left at the defaults. */
+  public Map<String, String> executorSettings() {
+    Map<String, String> executor = new java.util.LinkedHashMap<>();
+    if (!executorMemory.isEmpty()) {
+      executor.put("spark.executor.memory", executorMemory);
+    }
+    if (executorCores > 0) {
+      executor.put("spark.executor.cores", Integer.toString(executorCores));
+    }
+    return executor;
   }
 }

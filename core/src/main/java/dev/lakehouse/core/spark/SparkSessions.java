@@ -2,6 +2,7 @@ package dev.lakehouse.core.spark;
 
 import dev.lakehouse.core.config.LakehouseConfig;
 import dev.lakehouse.core.config.S3Config;
+import dev.lakehouse.core.storage.ConditionalPutLogStore;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
@@ -21,10 +22,15 @@ public final class SparkSessions {
     if (conf.get("spark.master").startsWith("local")) {
       conf.setIfMissing("spark.driver.host", "127.0.0.1");
       conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
-      // Delta rebuilds a table's state after each commit with this many tasks (default 50);
-      // on a laptop's few cores those tiny tasks cost more than the work
-      conf.setIfMissing("spark.databricks.delta.snapshotPartitions", Integer.toString(config.spark().shufflePartitions()));
     }
+    // Delta rebuilds a table's state after each commit with this many tasks (default 50); for the
+    // pipeline's tables (small logs, checkpointed) those tiny tasks cost more than the work,
+    // locally and on a cluster alike (a spark.settings entry overrides it)
+    conf.setIfMissing("spark.databricks.delta.snapshotPartitions", Integer.toString(config.spark().shufflePartitions()));
+    if (!conf.contains("spark.jars")) {
+      ApplicationJars.forMaster(conf.get("spark.master")).ifPresent(jars -> conf.set("spark.jars", jars));
+    }
+    config.spark().executorSettings().forEach(conf::setIfMissing);
     conf.setIfMissing("spark.ui.enabled", Boolean.toString(config.spark().uiEnabled()));
     conf.setIfMissing("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension");
     conf.setIfMissing(
@@ -47,6 +53,9 @@ public final class SparkSessions {
       conf.setIfMissing("spark.sql.parquet." + key, "CORRECTED");
     }
     s3aSettings(config.s3()).forEach(conf::setIfMissing);
+    // commits on S3 with put-if-absent, so two processes writing one table cannot lose a commit
+    conf.setIfMissing("spark.delta.logStore.s3a.impl", ConditionalPutLogStore.class.getName());
+    conf.setIfMissing("spark.delta.logStore.s3.impl", ConditionalPutLogStore.class.getName());
     config.spark().settings().forEach(conf::set);
     SparkSession session = SparkSession.builder().config(conf).getOrCreate();
     TrustedSessions.markTrusted(session);

@@ -101,6 +101,8 @@ class ConfigLoaderTest {
             Map.entry("LAKEHOUSE_SPARK_MASTER", "local[1]"),
             Map.entry("LAKEHOUSE_SPARK_SHUFFLE_PARTITIONS", "8"),
             Map.entry("LAKEHOUSE_SPARK_UI_ENABLED", "true"),
+            Map.entry("LAKEHOUSE_SPARK_EXECUTOR_MEMORY", "3g"),
+            Map.entry("LAKEHOUSE_SPARK_EXECUTOR_CORES", "2"),
             Map.entry("LAKEHOUSE_INGEST_TRIGGER_INTERVAL", "500ms"),
             Map.entry("LAKEHOUSE_INGEST_MAX_OFFSETS_PER_TRIGGER", "1000"),
             Map.entry("LAKEHOUSE_INGEST_FAIL_ON_DATA_LOSS", "false"),
@@ -111,6 +113,10 @@ class ConfigLoaderTest {
             Map.entry("LAKEHOUSE_LOCAL_S3_PORT", "19000"),
             Map.entry("LAKEHOUSE_LOCAL_BUCKET", "other-bucket"),
             Map.entry("LAKEHOUSE_LOCAL_S3_SERVER", "embedded"),
+            Map.entry("LAKEHOUSE_LOCAL_SPARK_MASTER_PORT", "17077"),
+            Map.entry("LAKEHOUSE_LOCAL_SPARK_MASTER_UI_PORT", "18080"),
+            Map.entry("LAKEHOUSE_LOCAL_SPARK_WORKER_CORES", "2"),
+            Map.entry("LAKEHOUSE_LOCAL_SPARK_WORKER_MEMORY", "1536m"),
             Map.entry("LAKEHOUSE_DEFINITIONS_DIR", "my-definitions"),
             Map.entry("LAKEHOUSE_RERUN_MAX_DAYS", "7"),
             Map.entry("LAKEHOUSE_SCHEDULE_SILVER", "10m"),
@@ -135,13 +141,15 @@ class ConfigLoaderTest {
     assertThat(config.s3().requestTimeout()).isEqualTo(java.time.Duration.ofSeconds(45));
     assertThat(config.spark().master()).isEqualTo("local[1]");
     assertThat(config.spark().shufflePartitions()).isEqualTo(8);
+    assertThat(config.spark().executorSettings())
+        .isEqualTo(Map.of("spark.executor.memory", "3g", "spark.executor.cores", "2"));
     assertThat(config.spark().uiEnabled()).isTrue();
     assertThat(config.ingest().triggerInterval()).isEqualTo(Duration.ofMillis(500));
     assertThat(config.ingest().maxOffsetsPerTrigger()).isEqualTo(1000);
     assertThat(config.ingest().failOnDataLoss()).isFalse();
     assertThat(config.ingest().brokerTimeout()).isEqualTo(Duration.ofSeconds(3));
     assertThat(config.local())
-        .isEqualTo(new LocalServicesConfig("/var/lake", 19092, 19093, 19000, "other-bucket", "embedded"));
+        .isEqualTo(new LocalServicesConfig("/var/lake", 19092, 19093, 19000, "other-bucket", "embedded", 17077, 18080, 2, "1536m"));
     assertThat(config.definitions().dir()).isEqualTo("my-definitions");
     assertThat(config.reruns().maxDays()).isEqualTo(7);
     assertThat(config.schedules()).isEqualTo(new SchedulesConfig("10m", "0 0 2 * * ?", "1d", Duration.ofDays(7)));

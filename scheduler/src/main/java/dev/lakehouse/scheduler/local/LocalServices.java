@@ -19,7 +19,8 @@ import java.time.Duration;
 
 /**
  * {@code lakehouse local up|down|status}: the local Kafka broker and S3 server (MinIO in Docker
- * where a Docker engine answers, the embedded S3 server otherwise), with the bucket created.
+ * where a Docker engine answers, the embedded S3 server otherwise), with the bucket created, and
+ * with {@code --cluster} a Spark standalone cluster.
  */
 public final class LocalServices {
 
@@ -31,6 +32,7 @@ public final class LocalServices {
   private final LocalKafkaBroker kafka;
   private final LocalS3Server s3;
   private final S3Credentials credentials;
+  private final LocalSparkCluster cluster;
 
   public LocalServices(LakehouseConfig config) {
     this.config = requireNonNull(config, "config is null");
@@ -41,6 +43,20 @@ public final class LocalServices {
             stateDir, ProjectHome.resolve(LocalKafkaBroker.LIBS), local.kafkaPort(), local.kafkaControllerPort());
     this.credentials = new S3Credentials(config.s3().accessKey(), config.s3().secretKey());
     this.s3 = new LocalS3Server(stateDir, ProjectHome.resolve(LocalS3Server.JAR), local.s3Port(), credentials);
+    this.cluster = new LocalSparkCluster(stateDir, ProjectHome.resolve(LocalSparkCluster.JARS),
+        local.sparkMasterPort(), local.sparkMasterUiPort(), local.sparkWorkerCores(), local.sparkWorkerMemory());
+  }
+
+  /** Starts the broker and the S3 server, and with {@code clusterWorkers} > 0 a Spark cluster of that many workers. */
+  public void up(PrintStream out, int clusterWorkers) {
+    up(out);
+    if (clusterWorkers > 0) {
+      out.printf("spark  starting a master and %d worker(s) (%d core(s), %s each)...%n",
+          clusterWorkers, local.sparkWorkerCores(), local.sparkWorkerMemory());
+      cluster.start(clusterWorkers, START_TIMEOUT);
+      out.printf("spark  master %s (UI %s), %d worker(s) alive; run commands on it with LAKEHOUSE_SPARK_MASTER=%s%n",
+          cluster.masterUrl(), cluster.masterUiUrl(), cluster.aliveWorkers(), cluster.masterUrl());
+    }
   }
 
   public void up(PrintStream out) {
@@ -63,6 +79,9 @@ public final class LocalServices {
   }
 
   public void down(PrintStream out) {
+    if (cluster.wasStarted()) {
+      out.println(cluster.stop() ? "spark  stopped" : "spark  was not running");
+    }
     out.println(kafka.stop() ? "kafka  stopped" : "kafka  was not running");
     if ("docker".equals(readS3Mode())) {
       DockerMinio.down(ProjectHome.resolve(DockerMinio.COMPOSE_FILE));
@@ -86,8 +105,16 @@ public final class LocalServices {
       out.printf("s3     %s  %s%n", s3Up ? "running" : "stopped",
           s3Up ? s3.endpoint() + " pid " + s3.running().orElseThrow().pid() : "");
     }
+    boolean clusterUp = true;
+    if (cluster.wasStarted()) {
+      clusterUp = cluster.running().isPresent();
+      out.printf("spark  %s  %s%n", clusterUp ? "running" : "stopped", clusterUp
+          ? cluster.masterUrl() + " (UI " + cluster.masterUiUrl() + ") pid " + cluster.running().orElseThrow().pid()
+              + ", " + cluster.aliveWorkers() + " worker(s) alive"
+          : "");
+    }
     out.printf("state  %s%n", stateDir);
-    return kafkaUp && s3Up;
+    return kafkaUp && s3Up && clusterUp;
   }
 
   private boolean useDocker() {
