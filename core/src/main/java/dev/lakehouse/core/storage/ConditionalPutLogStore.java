@@ -1,19 +1,6 @@
 package dev.lakehouse.core.storage;
 
-import com.amazonaws.ClientConfiguration;
-import com.amazonaws.Protocol;
-import com.amazonaws.auth.AWSCredentialsProvider;
-import com.amazonaws.auth.AWSStaticCredentialsProvider;
-import com.amazonaws.auth.BasicAWSCredentials;
-import com.amazonaws.auth.DefaultAWSCredentialsProviderChain;
-import com.amazonaws.client.builder.AwsClientBuilder;
-import com.amazonaws.services.s3.AmazonS3;
-import com.amazonaws.services.s3.AmazonS3ClientBuilder;
-import com.amazonaws.services.s3.model.AmazonS3Exception;
-import com.amazonaws.services.s3.model.ObjectMetadata;
-import com.amazonaws.services.s3.model.PutObjectRequest;
 import io.delta.storage.HadoopFileSystemLogStore;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +29,6 @@ public final class ConditionalPutLogStore extends HadoopFileSystemLogStore {
   /** Hadoop key: refuse to commit on a store that ignores conditional writes (default true). */
   public static final String REQUIRE_KEY = "lakehouse.s3.require-conditional-writes";
 
-  private static final Map<String, AmazonS3> CLIENTS = new ConcurrentHashMap<>();
   private static final Map<String, Boolean> HONOURED = new ConcurrentHashMap<>();
 
   public ConditionalPutLogStore(Configuration initHadoopConf) {
@@ -61,11 +47,11 @@ public final class ConditionalPutLogStore extends HadoopFileSystemLogStore {
       return;
     }
     URI uri = path.toUri();
-    AmazonS3 s3 = client(hadoopConf);
+    S3Objects s3 = S3Objects.of(hadoopConf);
     String bucket = uri.getHost();
     String key = uri.getPath().substring(1);
     requireConditionalWrites(s3, bucket, key.substring(0, key.lastIndexOf('/') + 1), hadoopConf);
-    if (!putIfAbsent(s3, bucket, key, content)) {
+    if (s3.putIfAbsent(bucket, key, content).isEmpty()) {
       throw new FileAlreadyExistsException(path.toString());
     }
   }
@@ -75,28 +61,11 @@ public final class ConditionalPutLogStore extends HadoopFileSystemLogStore {
     return false; // an S3 PUT is all or nothing
   }
 
-  /** True if written, false if the key existed (412 Precondition Failed). */
-  private static boolean putIfAbsent(AmazonS3 s3, String bucket, String key, byte[] content) throws IOException {
-    ObjectMetadata metadata = new ObjectMetadata();
-    metadata.setContentLength(content.length);
-    PutObjectRequest request = new PutObjectRequest(bucket, key, new ByteArrayInputStream(content), metadata);
-    request.putCustomRequestHeader("If-None-Match", "*");
-    try {
-      s3.putObject(request);
-      return true;
-    } catch (AmazonS3Exception e) {
-      if (e.getStatusCode() == 412 || e.getStatusCode() == 409) {
-        return false; // 409: a concurrent conditional write to the same key is in flight (S3)
-      }
-      throw new IOException("could not write s3a://" + bucket + "/" + key + ": " + e.getMessage(), e);
-    }
-  }
-
   /**
    * Probes once per bucket and process that a second conditional put of one key is refused; a
    * store that ignores the header would let two writers overwrite each other's commits.
    */
-  private static void requireConditionalWrites(AmazonS3 s3, String bucket, String logDir, Configuration conf)
+  private static void requireConditionalWrites(S3Objects s3, String bucket, String logDir, Configuration conf)
       throws IOException {
     if (!conf.getBoolean(REQUIRE_KEY, true)) {
       return;
@@ -106,8 +75,8 @@ public final class ConditionalPutLogStore extends HadoopFileSystemLogStore {
     if (honoured == null) {
       String probe = logDir + ".conditional-write-probe-" + UUID.randomUUID();
       byte[] empty = new byte[0];
-      honoured = putIfAbsent(s3, bucket, probe, empty) && !putIfAbsent(s3, bucket, probe, empty);
-      s3.deleteObject(bucket, probe);
+      honoured = s3.putIfAbsent(bucket, probe, empty).isPresent() && s3.putIfAbsent(bucket, probe, empty).isEmpty();
+      s3.delete(bucket, probe);
       HONOURED.put(endpoint, honoured);
     }
     if (!honoured) {
@@ -116,31 +85,6 @@ public final class ConditionalPutLogStore extends HadoopFileSystemLogStore {
           + " them (AWS S3, MinIO, the local S3 server), or accept one writing process per table with"
           + " spark.hadoop." + REQUIRE_KEY + "=false");
     }
-  }
-
-  /** An S3 client with S3A's endpoint, credentials and addressing, one per endpoint and key. */
-  private static AmazonS3 client(Configuration conf) {
-    String endpoint = conf.getTrimmed("fs.s3a.endpoint", "");
-    String accessKey = conf.getTrimmed("fs.s3a.access.key", "");
-    return CLIENTS.computeIfAbsent(endpoint + "|" + accessKey, ignored -> {
-      boolean ssl = conf.getBoolean("fs.s3a.connection.ssl.enabled", true);
-      ClientConfiguration client = new ClientConfiguration().withProtocol(ssl ? Protocol.HTTPS : Protocol.HTTP);
-      AWSCredentialsProvider credentials = accessKey.isEmpty()
-          ? DefaultAWSCredentialsProviderChain.getInstance()
-          : new AWSStaticCredentialsProvider(new BasicAWSCredentials(accessKey, conf.getTrimmed("fs.s3a.secret.key", "")));
-      AmazonS3ClientBuilder builder = AmazonS3ClientBuilder.standard()
-          .withClientConfiguration(client)
-          .withCredentials(credentials)
-          .withPathStyleAccessEnabled(conf.getBoolean("fs.s3a.path.style.access", false));
-      String region = conf.getTrimmed("fs.s3a.endpoint.region", "us-east-1");
-      if (endpoint.isEmpty()) {
-        builder.withRegion(region);
-      } else {
-        String url = endpoint.contains("://") ? endpoint : (ssl ? "https://" : "http://") + endpoint;
-        builder.withEndpointConfiguration(new AwsClientBuilder.EndpointConfiguration(url, region));
-      }
-      return builder.build();
-    });
   }
 
   private static byte[] joinLines(Iterator<String> actions) throws IOException {

@@ -1,5 +1,6 @@
 package dev.lakehouse.scheduler.cli;
 
+import dev.lakehouse.core.storage.TableLease;
 import dev.lakehouse.core.config.DefinitionsConfig;
 import dev.lakehouse.core.config.LakehouseConfig;
 import dev.lakehouse.scheduler.pipeline.PipelineRuntime;
@@ -45,9 +46,12 @@ public final class GoldCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    GoldBuilder gold = builder(root.runtime("lakehouse-gold", definitions));
-    GoldPlan plan = date == null ? gold.plan() : gold.planRange(DateRange.of(DateRange.parseDate("--date", date)));
-    run(gold, plan, GoldBuilder.JOB, dryRun, System.out);
+    PipelineRuntime runtime = root.runtime("lakehouse-gold", definitions);
+    GoldBuilder gold = builder(runtime);
+    try (TableLease lease = dryRun ? TableLease.none() : runtime.writing("gold", "lakehouse gold", PipelineRuntime.WRITE_WAIT)) {
+      GoldPlan plan = date == null ? gold.plan() : gold.planRange(DateRange.of(DateRange.parseDate("--date", date)));
+      run(gold, plan, GoldBuilder.JOB, dryRun, System.out);
+    }
     return 0;
   }
 

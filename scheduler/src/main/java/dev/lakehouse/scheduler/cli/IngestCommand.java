@@ -53,8 +53,18 @@ public final class IngestCommand implements Callable<Integer> {
         : sourceNames.stream().map(runtime.pipeline()::source).toList();
     SparkSession spark = runtime.spark();
     BronzeIngest ingest = new BronzeIngest(spark, config);
+    // one process per bronze table: a second `ingest` (or one beside `run`) is refused at once
+    List<dev.lakehouse.core.storage.TableLease> leases = new ArrayList<>();
+    for (SourceConfig source : sources) {
+      leases.add(runtime.writing("bronze_" + source.name(), once ? "lakehouse ingest --once" : "lakehouse ingest",
+          java.time.Duration.ZERO));
+    }
     if (once) {
-      sources.forEach(source -> print(ingest.runUntilCaughtUp(source)));
+      try {
+        sources.forEach(source -> print(ingest.runUntilCaughtUp(source)));
+      } finally {
+        leases.forEach(dev.lakehouse.core.storage.TableLease::close);
+      }
       return 0;
     }
     List<StreamingQuery> queries = new ArrayList<>();
@@ -65,6 +75,7 @@ public final class IngestCommand implements Callable<Integer> {
               LOG.info("stopping {} bronze queries", queries.size());
               watch.close();
               queries.forEach(IngestCommand::stopQuietly);
+              leases.forEach(dev.lakehouse.core.storage.TableLease::close);
             },
             STOP_QUERIES_PRIORITY);
     for (SourceConfig source : sources) {

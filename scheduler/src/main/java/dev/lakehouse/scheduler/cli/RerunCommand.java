@@ -1,5 +1,6 @@
 package dev.lakehouse.scheduler.cli;
 
+import dev.lakehouse.core.storage.TableLease;
 import dev.lakehouse.core.config.LakehouseConfig;
 import dev.lakehouse.scheduler.pipeline.PipelineRuntime;
 import dev.lakehouse.core.partition.DateRange;
@@ -96,7 +97,10 @@ final class RerunCommand implements Runnable {
           System.out.printf("silver/%s is an upsert table, not partitioned by date: --from/--to do not apply;"
               + " it is rebuilt whole%n", table);
         }
-        rerunUpsert(runtime.silverRefine(runtime.pipeline().silverTable(table)), options.dryRun, System.out);
+        try (TableLease lease = options.dryRun ? TableLease.none()
+            : runtime.writing("silver_" + table, "lakehouse rerun silver --table " + table, PipelineRuntime.WRITE_WAIT)) {
+          rerunUpsert(runtime.silverRefine(runtime.pipeline().silverTable(table)), options.dryRun, System.out);
+        }
         return 0;
       }
       DateRange range = options.range(runtime.config());
@@ -174,14 +178,18 @@ final class RerunCommand implements Runnable {
             + " those dates hold %,d rows now%n", name, range, range.days(), refine.table().source(), refine.eventsIn(range));
         continue;
       }
-      out.printf("rebuilding silver/%s for event dates %s (%d days) from all of bronze/%s%n", name, range, range.days(),
-          refine.table().source());
-      SilverCommand.print(refine.rebuild(range), refine);
+      try (TableLease lease = runtime.writing("silver_" + name, "lakehouse rerun silver " + range, PipelineRuntime.WRITE_WAIT)) {
+        out.printf("rebuilding silver/%s for event dates %s (%d days) from all of bronze/%s%n", name, range, range.days(),
+            refine.table().source());
+        SilverCommand.print(refine.rebuild(range), refine);
+      }
     }
   }
 
   static void rerunGold(PipelineRuntime runtime, DateRange range, boolean dryRun, PrintStream out) {
     GoldBuilder gold = GoldCommand.builder(runtime);
-    GoldCommand.run(gold, gold.planRange(range), GoldBuilder.RERUN_JOB, dryRun, out);
+    try (TableLease lease = dryRun ? TableLease.none() : runtime.writing("gold", "lakehouse rerun gold " + range, PipelineRuntime.WRITE_WAIT)) {
+      GoldCommand.run(gold, gold.planRange(range), GoldBuilder.RERUN_JOB, dryRun, out);
+    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.lakehouse.scheduler.cli;
 
+import dev.lakehouse.core.storage.TableLease;
 import dev.lakehouse.scheduler.pipeline.PipelineRuntime;
 import dev.lakehouse.silver.SilverRefine;
 import dev.lakehouse.silver.SilverRunResult;
@@ -47,7 +48,9 @@ public final class SilverCommand implements Callable<Integer> {
             refine.table().name(), refine.table().source());
         continue;
       }
-      print(refine.run(), refine);
+      try (TableLease lease = runtime.writing("silver_" + refine.table().name(), "lakehouse silver", PipelineRuntime.WRITE_WAIT)) {
+        print(refine.run(), refine);
+      }
     }
     return 0;
   }

@@ -111,7 +111,10 @@ public final class ViewsCommand implements Runnable {
       }
       ViewRefresher refresher = runtime.viewRefresher();
       for (ViewDefinition view : chosen.isEmpty() ? all : chosen) {
-        print(refresher.refresh(view), refresher, System.out);
+        try (dev.lakehouse.core.storage.TableLease lease =
+            runtime.writing("view_" + view.name(), "lakehouse views refresh", PipelineRuntime.WRITE_WAIT)) {
+          print(refresher.refresh(view), refresher, System.out);
+        }
       }
       return 0;
     }

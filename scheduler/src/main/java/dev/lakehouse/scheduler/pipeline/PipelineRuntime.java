@@ -7,6 +7,7 @@ import dev.lakehouse.core.definitions.DefinitionProblem;
 import dev.lakehouse.core.definitions.InvalidDefinitionsException;
 import dev.lakehouse.core.definitions.SilverTableDefinition;
 import dev.lakehouse.core.spark.SparkSessions;
+import dev.lakehouse.core.storage.TableLease;
 import dev.lakehouse.core.storage.TableLocations;
 import dev.lakehouse.gold.GoldBuilder;
 import dev.lakehouse.gold.SilverInput;
@@ -99,5 +100,18 @@ public final class PipelineRuntime {
 
   public ViewRefresher viewRefresher() {
     return new ViewRefresher(spark, locations, refiners());
+  }
+
+  /** How long a command waits for another process writing the same table (on S3). */
+  public static final java.time.Duration WRITE_WAIT = java.time.Duration.ofMinutes(10);
+
+  /**
+   * The write lease on {@code name} (e.g. {@code silver_events}) for a lake on S3, waiting up to
+   * {@code wait} for another process to finish; nothing to hold on a local file system. Close it
+   * when the write is done.
+   */
+  public TableLease writing(String name, String command, java.time.Duration wait) {
+    return TableLease.acquire(spark.sparkContext().hadoopConfiguration(), config.storage().root(), name, command, wait,
+        message -> System.err.println("lakehouse: " + message));
   }
 }

@@ -41,6 +41,8 @@ public final class LakehouseService {
   private final ServiceContext context;
   private final List<ViewDefinition> views;
   private final List<StreamingQuery> queries = new ArrayList<>();
+  private final List<dev.lakehouse.core.storage.TableLease> bronzeLeases = new ArrayList<>();
+  private final PipelineRuntime runtime;
   private Scheduler scheduler;
   private OutageWatch watch;
 
@@ -50,6 +52,7 @@ public final class LakehouseService {
   }
 
   public LakehouseService(PipelineRuntime runtime) {
+    this.runtime = runtime;
     this.spark = runtime.spark();
     this.config = runtime.config();
     this.sources = runtime.pipeline().sources();
@@ -66,6 +69,10 @@ public final class LakehouseService {
 
   /** Starts the streams and the schedules; returns at once. */
   public synchronized void start() {
+    // the streams write bronze for the service's whole life: a second `ingest` or `run` is refused at once
+    for (SourceConfig source : sources) {
+      bronzeLeases.add(runtime.writing("bronze_" + source.name(), "lakehouse run", java.time.Duration.ZERO));
+    }
     watch = OutageWatch.start(spark, config);
     BronzeIngest ingest = new BronzeIngest(spark, config);
     for (SourceConfig source : sources) {
@@ -132,6 +139,8 @@ public final class LakehouseService {
       }
     }
     queries.clear();
+    bronzeLeases.forEach(dev.lakehouse.core.storage.TableLease::close);
+    bronzeLeases.clear();
   }
 
   /** Fails with the streams' error if one stopped; used to keep the service's main thread alive. */

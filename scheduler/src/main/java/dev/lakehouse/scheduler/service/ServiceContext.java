@@ -28,6 +28,7 @@ final class ServiceContext {
   /** One finished job execution, kept for tests and the log. */
   record Execution(String job, Instant startedAt, Instant endedAt, boolean succeeded) {}
 
+  private final PipelineRuntime runtime;
   private final List<SilverRefine> silver;
   private final GoldBuilder gold;
   private final Map<String, ViewDefinition> views = new ConcurrentHashMap<>();
@@ -37,6 +38,7 @@ final class ServiceContext {
   private final List<Execution> executions = Collections.synchronizedList(new ArrayList<>());
 
   ServiceContext(PipelineRuntime runtime) {
+    this.runtime = runtime;
     TableLocations locations = runtime.locations();
     this.silver = runtime.silverRefines(java.util.Optional.empty());
     this.gold = runtime.pipeline().gold().isEmpty() ? null : runtime.goldBuilder();
@@ -46,6 +48,11 @@ final class ServiceContext {
     }
     this.maintenance = new TableMaintenance(runtime.spark(), locations, runtime.config().schedules().vacuumRetention());
     this.runs = new RunLog(runtime.spark(), locations);
+  }
+
+  /** The write lease on {@code name} (on S3; see TableLease), waiting for an operator's command to finish. */
+  dev.lakehouse.core.storage.TableLease writing(String name) {
+    return runtime.writing(name, "lakehouse run (scheduled)", PipelineRuntime.WRITE_WAIT);
   }
 
   /** One per silver table, in name order. */

@@ -1,5 +1,6 @@
 package dev.lakehouse.scheduler.service;
 
+import dev.lakehouse.core.storage.TableLease;
 import dev.lakehouse.core.runs.RunRecord;
 import dev.lakehouse.gold.GoldBuilder;
 import dev.lakehouse.gold.GoldPlan;
@@ -67,7 +68,10 @@ final class ServiceJobs {
           continue;
         }
         try { // one table's failure (a failed gate) does not hold back the others
-          SilverRunResult result = silver.run();
+          SilverRunResult result;
+          try (TableLease lease = service.writing("silver_" + table)) {
+            result = silver.run();
+          }
           LOG.info("silver.{}: {} bronze rows -> {} new rows, {} quarantined", table, result.rowsIn(), result.rowsOut(),
               result.quarantined());
         } catch (RuntimeException e) {
@@ -89,9 +93,12 @@ final class ServiceJobs {
       if (gold == null) {
         return; // a pipeline without gold tables
       }
-      GoldPlan plan = gold.plan();
-      GoldRunResult result = gold.build(plan, GoldBuilder.JOB,
-          build -> LOG.info("gold {}: {} silver events ({})", build.date(), build.silverRows(), build.reason()));
+      GoldRunResult result;
+      try (TableLease lease = service.writing("gold")) {
+        GoldPlan plan = gold.plan();
+        result = gold.build(plan, GoldBuilder.JOB,
+            build -> LOG.info("gold {}: {} silver events ({})", build.date(), build.silverRows(), build.reason()));
+      }
       LOG.info("gold: {} date(s) built", result.dates().size());
     }
   }
@@ -106,7 +113,10 @@ final class ServiceJobs {
         LOG.info("view {}: nothing ingested yet; it refreshes on its next slot", view.name());
         return;
       }
-      ViewRefresh refresh = refresher.refresh(view);
+      ViewRefresh refresh;
+      try (TableLease lease = service.writing("view_" + view.name())) {
+        refresh = refresher.refresh(view);
+      }
       LOG.info("view {}: {} ({}), {} rows", view.name(), refresh.mode(), refresh.reason(), refresh.rows());
     }
   }
