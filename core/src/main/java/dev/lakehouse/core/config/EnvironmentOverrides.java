@@ -35,6 +35,7 @@ public final class EnvironmentOverrides {
     variables.put("LAKEHOUSE_SPARK_UI_ENABLED", "spark.ui-enabled");
     variables.put("LAKEHOUSE_SPARK_EXECUTOR_MEMORY", "spark.executor-memory");
     variables.put("LAKEHOUSE_SPARK_EXECUTOR_CORES", "spark.executor-cores");
+    variables.put("LAKEHOUSE_SPARK_CORES_MAX", "spark.cores-max");
     variables.put("LAKEHOUSE_INGEST_TRIGGER_INTERVAL", "ingest.trigger-interval");
     variables.put("LAKEHOUSE_INGEST_MAX_OFFSETS_PER_TRIGGER", "ingest.max-offsets-per-trigger");
     variables.put("LAKEHOUSE_INGEST_FAIL_ON_DATA_LOSS", "ingest.fail-on-data-loss");

@@ -12,6 +12,8 @@ import java.util.Map;
  * @param uiEnabled the Spark web UI
  * @param executorMemory {@code spark.executor.memory} on a cluster, e.g. {@code 2g}; blank: Spark's default
  * @param executorCores {@code spark.executor.cores} on a cluster; 0: Spark's default (standalone: all of a worker's)
+ * @param coresMax {@code spark.cores.max}: the most cores one command takes of a standalone cluster; 0: all it
+ *     can get (then a long-running {@code ingest} leaves none to the other commands)
  * @param settings any other {@code spark.*} settings, passed through
  */
 public record SparkConfig(
@@ -20,6 +22,7 @@ public record SparkConfig(
     boolean uiEnabled,
     String executorMemory,
     int executorCores,
+    int coresMax,
     Map<String, String> settings) {
 
   public SparkConfig {
@@ -29,11 +32,12 @@ public record SparkConfig(
         "spark.shuffle-partitions must be at least 1, cannot be: %s",
         shufflePartitions);
     check(executorCores >= 0, "spark.executor-cores cannot be negative: %s", executorCores);
+    check(coresMax >= 0, "spark.cores-max cannot be negative: %s", coresMax);
     executorMemory = executorMemory == null ? "" : executorMemory.trim();
     settings = settings == null ? Map.of() : Map.copyOf(settings);
   }
 
-  /** Spark's {@code spark.executor.*} settings this config sets: none when left at the defaults. */
+  /** The cluster settings this config sets ({@code spark.executor.*}, {@code spark.cores.max}): none when left at the defaults. */
   public Map<String, String> executorSettings() {
     Map<String, String> executor = new java.util.LinkedHashMap<>();
     if (!executorMemory.isEmpty()) {
@@ -41,6 +45,9 @@ public record SparkConfig(
     }
     if (executorCores > 0) {
       executor.put("spark.executor.cores", Integer.toString(executorCores));
+    }
+    if (coresMax > 0) {
+      executor.put("spark.cores.max", Integer.toString(coresMax));
     }
     return executor;
   }

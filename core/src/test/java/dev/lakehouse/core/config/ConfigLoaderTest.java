@@ -103,6 +103,7 @@ class ConfigLoaderTest {
             Map.entry("LAKEHOUSE_SPARK_UI_ENABLED", "true"),
             Map.entry("LAKEHOUSE_SPARK_EXECUTOR_MEMORY", "3g"),
             Map.entry("LAKEHOUSE_SPARK_EXECUTOR_CORES", "2"),
+            Map.entry("LAKEHOUSE_SPARK_CORES_MAX", "4"),
             Map.entry("LAKEHOUSE_INGEST_TRIGGER_INTERVAL", "500ms"),
             Map.entry("LAKEHOUSE_INGEST_MAX_OFFSETS_PER_TRIGGER", "1000"),
             Map.entry("LAKEHOUSE_INGEST_FAIL_ON_DATA_LOSS", "false"),
@@ -142,7 +143,7 @@ class ConfigLoaderTest {
     assertThat(config.spark().master()).isEqualTo("local[1]");
     assertThat(config.spark().shufflePartitions()).isEqualTo(8);
     assertThat(config.spark().executorSettings())
-        .isEqualTo(Map.of("spark.executor.memory", "3g", "spark.executor.cores", "2"));
+        .isEqualTo(Map.of("spark.executor.memory", "3g", "spark.executor.cores", "2", "spark.cores.max", "4"));
     assertThat(config.spark().uiEnabled()).isTrue();
     assertThat(config.ingest().triggerInterval()).isEqualTo(Duration.ofMillis(500));
     assertThat(config.ingest().maxOffsetsPerTrigger()).isEqualTo(1000);
