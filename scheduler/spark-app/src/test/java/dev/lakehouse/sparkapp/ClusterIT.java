@@ -22,6 +22,10 @@ import dev.lakehouse.testing.TestLake;
 import dev.lakehouse.testing.generator.ClickstreamGenerator;
 import dev.lakehouse.testing.generator.EventProducer;
 import dev.lakehouse.testing.generator.ExpectedGold;
+import dev.lakehouse.testing.generator.ExpectedViews;
+import dev.lakehouse.testing.generator.MessageKind;
+import dev.lakehouse.views.ViewDefinition;
+import dev.lakehouse.views.ViewRefresher;
 import dev.lakehouse.testing.generator.GeneratorSpec;
 import dev.lakehouse.testing.generator.GroundTruth;
 import dev.lakehouse.testing.generator.TruthEvent;
@@ -60,7 +64,8 @@ import org.junit.jupiter.api.io.TempDir;
  * application jar shipped), against the S3 server through S3A. The driver is this JVM, configured
  * by DESIGN.md's variables only. Every table is read back with Delta Kernel over S3A and compared
  * with ground truth computed in plain Java; one worker is killed with SIGKILL in the middle of a
- * gold build, which Spark must survive with exact results.
+ * gold build, which Spark must survive with exact results (gold, then a view refreshed on the
+ * remaining executor).
  */
 class ClusterIT {
 
@@ -173,6 +178,15 @@ class ClusterIT {
 
     ExpectedGold.of(truth.events()).forEach((table, expected) ->
         assertThat(delta().readAll(tables.gold(table))).as("gold.%s", table).containsExactlyInAnyOrderElementsOf(expected));
+    assertThat(delta().readAll(tables.quarantine("events"))).as("quarantine.events")
+        .hasSize((int) truth.count(MessageKind.MALFORMED));
+
+    // a view refreshed by the one remaining executor
+    ViewDefinition daily = runtime.pipeline().views().stream()
+        .filter(view -> view.name().equals("daily_summary")).findFirst().orElseThrow();
+    runtime.viewRefresher().refresh(daily);
+    assertThat(delta().readAll(tables.view("daily_summary"))).as("views.daily_summary")
+        .containsExactlyInAnyOrderElementsOf(ExpectedViews.of("daily_summary", truth.events(), ViewRefresher.windowStart(daily, Instant.now())));
     TestCluster.restoreWorkers();
   }
 
