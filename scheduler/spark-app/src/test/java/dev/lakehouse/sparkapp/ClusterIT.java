@@ -74,7 +74,8 @@ class ClusterIT {
   private static LocalSparkCluster cluster;
   private static S3Config s3;
   private static SparkSession spark;
-  private static final Map<String, Set<String>> TASK_EXECUTORS_BY_STAGE = new ConcurrentHashMap<>();
+  /** Every executor that started a task of this JVM's application. */
+  private static final Set<String> TASK_EXECUTORS = ConcurrentHashMap.newKeySet();
 
   @TempDir Path folder;
 
@@ -86,8 +87,7 @@ class ClusterIT {
     spark.sparkContext().addSparkListener(new SparkListener() {
       @Override
       public void onTaskStart(SparkListenerTaskStart start) {
-        TASK_EXECUTORS_BY_STAGE.computeIfAbsent("all", key -> ConcurrentHashMap.newKeySet())
-            .add(start.taskInfo().executorId());
+        TASK_EXECUTORS.add(start.taskInfo().executorId());
       }
     });
   }
@@ -135,7 +135,7 @@ class ClusterIT {
         .containsExactlyInAnyOrderElementsOf(truth.events().stream().map(TruthEvent::eventId).toList());
 
     assertThat(spark.sparkContext().master()).isEqualTo(cluster.masterUrl());
-    assertThat(TASK_EXECUTORS_BY_STAGE.get("all")).as("executors that ran tasks")
+    assertThat(TASK_EXECUTORS).as("executors that ran tasks")
         .hasSizeGreaterThanOrEqualTo(2).doesNotContain("driver");
     JsonNode application = activeApplication();
     assertThat(application.path("cores").asInt()).as("cores the master gave the driver's application").isEqualTo(2);
