@@ -60,7 +60,7 @@ class EventParserTest {
     expectedReason.put(Malformation.TIME_NOT_A_TIME, "parse: event_time is not an ISO-8601 time with a zone");
     expectedReason.put(Malformation.AMOUNT_NOT_A_NUMBER, "parse: amount is not a number");
 
-    ClickstreamGenerator generator = new ClickstreamGenerator(GeneratorSpec.defaults(40_000, 5));
+    ClickstreamGenerator generator = new ClickstreamGenerator(GeneratorSpec.defaults(40_000, 5).withHugeGarbageRatio(0.002));
     Map<Malformation, Integer> seen = new EnumMap<>(Malformation.class);
     while (generator.hasNext()) {
       GeneratedMessage message = generator.next();

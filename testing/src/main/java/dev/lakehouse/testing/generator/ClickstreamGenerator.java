@@ -36,6 +36,10 @@ public final class ClickstreamGenerator implements Iterator<GeneratedMessage> {
       List.of(ZoneOffset.ofHours(2), ZoneOffset.ofHours(-5), ZoneOffset.ofHoursMinutes(5, 30));
   private static final int DUPLICATE_POOL = 10_000;
   private static final int ACTIVE_SESSIONS = 40;
+  /** Every malformation but the 200 KB one, which has its own, much smaller, share. */
+  private static final List<Malformation> SMALL_MALFORMATIONS = java.util.Arrays.stream(Malformation.values())
+      .filter(kind -> kind != Malformation.NONE && kind != Malformation.HUGE_GARBAGE)
+      .toList();
 
   private final GeneratorSpec spec;
   private final Random random;
@@ -65,8 +69,11 @@ public final class ClickstreamGenerator implements Iterator<GeneratedMessage> {
     }
     emitted++;
     double roll = random.nextDouble();
+    if (roll < spec.hugeGarbageRatio()) {
+      return malformed(Malformation.HUGE_GARBAGE);
+    }
     if (roll < spec.malformedRatio()) {
-      return malformed();
+      return malformed(SMALL_MALFORMATIONS.get(random.nextInt(SMALL_MALFORMATIONS.size())));
     }
     if (roll < spec.malformedRatio() + spec.duplicateRatio() && !recentValid.isEmpty()) {
       GeneratedMessage original = recentValid.get(random.nextInt(recentValid.size()));
@@ -169,9 +176,7 @@ public final class ClickstreamGenerator implements Iterator<GeneratedMessage> {
     return copy;
   }
 
-  private GeneratedMessage malformed() {
-    Malformation[] kinds = Malformation.values();
-    Malformation kind = kinds[1 + random.nextInt(kinds.length - 1)];
+  private GeneratedMessage malformed(Malformation kind) {
     TruthEvent template = nextEvent(false);
     ObjectNode node = canonicalNode(template);
     String value =

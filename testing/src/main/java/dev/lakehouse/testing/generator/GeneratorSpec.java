@@ -19,6 +19,9 @@ import java.util.Optional;
  * @param products distinct products to draw from
  * @param baseTime event time of the first on-time event; empty = so the last one is "now"
  * @param spacing event-time distance between consecutive on-time events
+ * @param hugeGarbageRatio share of messages that are 200 KB of unterminated JSON (counted in
+ *     {@code malformedRatio}); rare by default, as in real topics, so that message sizes stay
+ *     ~200-250 bytes and a benchmark's bytes are what it claims
  */
 public record GeneratorSpec(
     long count,
@@ -30,7 +33,11 @@ public record GeneratorSpec(
     int users,
     int products,
     Optional<Instant> baseTime,
-    Duration spacing) {
+    Duration spacing,
+    double hugeGarbageRatio) {
+
+  /** One message in 100,000. */
+  public static final double DEFAULT_HUGE_GARBAGE_RATIO = 1e-5;
 
   public GeneratorSpec {
     checkArgument(count >= 0, "count must be >= 0, cannot be: %s", count);
@@ -48,6 +55,27 @@ public record GeneratorSpec(
     requireNonNull(baseTime, "baseTime is null");
     requireNonNull(spacing, "spacing is null");
     checkArgument(!spacing.isNegative(), "spacing must not be negative, cannot be: %s", spacing);
+    checkArgument(
+        hugeGarbageRatio >= 0 && hugeGarbageRatio <= malformedRatio,
+        "huge garbage ratio must be in [0, malformed ratio %s], cannot be: %s",
+        malformedRatio,
+        hugeGarbageRatio);
+  }
+
+  /** The default share of huge garbage, or the malformed ratio when that is smaller. */
+  public GeneratorSpec(
+      long count,
+      long seed,
+      double duplicateRatio,
+      double lateRatio,
+      double malformedRatio,
+      int maxLateDays,
+      int users,
+      int products,
+      Optional<Instant> baseTime,
+      Duration spacing) {
+    this(count, seed, duplicateRatio, lateRatio, malformedRatio, maxLateDays, users, products, baseTime, spacing,
+        Math.min(DEFAULT_HUGE_GARBAGE_RATIO, malformedRatio));
   }
 
   public static GeneratorSpec defaults(long count, long seed) {
@@ -58,7 +86,13 @@ public record GeneratorSpec(
   public GeneratorSpec withBaseTime(Instant time) {
     return new GeneratorSpec(
         count, seed, duplicateRatio, lateRatio, malformedRatio, maxLateDays, users, products,
-        Optional.of(time), spacing);
+        Optional.of(time), spacing, hugeGarbageRatio);
+  }
+
+  public GeneratorSpec withHugeGarbageRatio(double ratio) {
+    return new GeneratorSpec(
+        count, seed, duplicateRatio, lateRatio, malformedRatio, maxLateDays, users, products,
+        baseTime, spacing, ratio);
   }
 
   private static void checkRatio(String name, double ratio) {

@@ -109,9 +109,35 @@ class ClickstreamGeneratorTest {
         .isEqualTo(event.eventTime().atOffset(ZoneOffset.UTC).toLocalDate());
   }
 
+  @Test
+  void defaultMessageSizesAreRealisticAndHugeGarbageIsRare() {
+    long messages = 200_000;
+    long huge = 0;
+    long smallBytes = 0;
+    List<Integer> sizes = new ArrayList<>();
+    ClickstreamGenerator generator = new ClickstreamGenerator(GeneratorSpec.defaults(messages, 3).withBaseTime(BASE));
+    while (generator.hasNext()) {
+      GeneratedMessage message = generator.next();
+      int size = message.value().map(value -> value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).orElse(0);
+      if (message.malformation() == Malformation.HUGE_GARBAGE) {
+        huge++;
+        assertThat(size).isGreaterThan(200 * 1024);
+      } else {
+        smallBytes += size;
+        sizes.add(size);
+      }
+    }
+    sizes.sort(Integer::compare);
+    // 1 in 100,000: 2 expected here; 10 would be a one-in-a-million draw
+    assertThat(huge).isLessThan(10);
+    assertThat(smallBytes / (double) sizes.size()).isBetween(180.0, 260.0);
+    assertThat(sizes.get((int) (sizes.size() * 0.99))).isLessThan(400);
+  }
+
+  /** Every kind of malformation shows up in 20,000 messages, the 200 KB one included. */
   private static List<GeneratedMessage> generate(long count, long seed) {
     List<GeneratedMessage> messages = new ArrayList<>();
-    new ClickstreamGenerator(GeneratorSpec.defaults(count, seed).withBaseTime(BASE))
+    new ClickstreamGenerator(GeneratorSpec.defaults(count, seed).withBaseTime(BASE).withHugeGarbageRatio(0.002))
         .forEachRemaining(messages::add);
     return messages;
   }
