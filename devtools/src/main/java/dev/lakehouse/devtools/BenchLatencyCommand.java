@@ -1,6 +1,12 @@
 package dev.lakehouse.devtools;
 
 import dev.lakehouse.core.LakehouseException;
+import dev.lakehouse.core.config.LakehouseConfig;
+import dev.lakehouse.devtools.bench.Comparison;
+import dev.lakehouse.devtools.bench.Comparison.Goal;
+import dev.lakehouse.devtools.bench.Comparison.Measure;
+import dev.lakehouse.devtools.bench.Report;
+import java.util.LinkedHashMap;
 import dev.lakehouse.core.storage.DeltaVersions;
 import dev.lakehouse.core.storage.TableLocations;
 import dev.lakehouse.testing.generator.ClickstreamGenerator;
@@ -57,16 +63,30 @@ final class BenchLatencyCommand implements Callable<Integer> {
   @Option(names = "--keep", description = "Keep the bench tables (local roots are deleted by default).")
   boolean keep;
 
+  @Option(names = "--report-dir", paramLabel = "DIR", description = "Where the report goes (default: <state dir>/bench).")
+  java.nio.file.Path reportDir;
+
+  /** The p95 goal under the default schedule (ingest every 5 s, live_kpis every minute). */
+  static final double P95_GOAL_SECONDS = 75;
+
   private record Sent(Instant minute, Instant at) {}
 
   @Override
   public Integer call() throws InterruptedException {
+    Report report = BenchReports.create(bench.root.config(), Optional.ofNullable(reportDir));
+    Comparison comparison = measure(bench.root.config(), minutes, rate, keep);
+    report.add(comparison);
+    BenchReports.printWhere(report);
+    return comparison.data().get("visible").equals(comparison.data().get("sent_events")) ? 0 : 1;
+  }
+
+  static Comparison measure(LakehouseConfig base, int minutes, int rate, boolean keep) throws InterruptedException {
     if (minutes < 1 || rate < 1) {
       throw new LakehouseException("--minutes and --rate must be at least 1");
     }
-    BenchRun run = BenchRun.fresh(bench.root.config());
+    BenchRun run = BenchRun.fresh(base);
     // the stream needs the topic: one event before the service starts (counted in the baseline)
-    run.produce(spec(1));
+    run.produce(spec(1, rate));
     SparkSession spark = run.spark();
     TableLocations locations = new TableLocations(run.config().storage());
     String viewPath = locations.view(VIEW);
@@ -81,20 +101,32 @@ final class BenchLatencyCommand implements Callable<Integer> {
       System.out.printf("bench latency: service up, producing %d events/s for %d min to topic %s%n", rate, minutes,
           run.source().topic());
       new EventProducer(run.config().kafka().bootstrapServers(), run.source().topic())
-          .send(new ClickstreamGenerator(spec((long) rate * minutes * 60)), rate, false, message -> sent.add(
+          .send(new ClickstreamGenerator(spec((long) rate * minutes * 60, rate)), rate, false, message -> sent.add(
               new Sent(message.event().orElseThrow().eventTime().truncatedTo(ChronoUnit.MINUTES), Instant.now())));
       awaitAllVisible(spark, viewPath, baseVersion, sent);
     } finally {
       service.stop();
     }
-    List<Double> latencies = latencies(spark, viewPath, baseVersion, sent);
-    report(sent.size(), latencies);
+    List<Double> latencies = latencies(spark, viewPath, baseVersion, sent).stream().sorted().toList();
     run.cleanUp(keep);
-    return latencies.size() == sent.size() ? 0 : 1;
+    if (latencies.isEmpty()) {
+      throw new LakehouseException("bench latency: none of " + sent.size() + " events became visible in " + VIEW);
+    }
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("sent_events", sent.size());
+    data.put("visible", latencies.size());
+    data.put("rate_per_second", rate);
+    data.put("minutes", minutes);
+    data.put("p50_seconds", percentile(latencies, 0.50));
+    data.put("max_seconds", latencies.get(latencies.size() - 1));
+    data.put("ingest_trigger", base.ingest().triggerInterval().toString());
+    data.put("view_schedule", "every minute");
+    return Comparison.absolute("latency", "produce → live_kpis, p95 under the default schedule",
+        new Measure("p95", percentile(latencies, 0.95), "s"), Goal.atMost(P95_GOAL_SECONDS, "s"), data);
   }
 
   /** Valid, unique, on-time events from now on, spaced as they are sent. */
-  private GeneratorSpec spec(long count) {
+  private static GeneratorSpec spec(long count, int rate) {
     GeneratorSpec defaults = GeneratorSpec.defaults(count, System.nanoTime());
     return new GeneratorSpec(count, defaults.seed(), 0, 0, 0, 1, defaults.users(), defaults.products(),
         Optional.of(Instant.now()), Duration.ofSeconds(1).dividedBy(rate));
@@ -157,17 +189,6 @@ final class BenchLatencyCommand implements Callable<Integer> {
       counts.put(((Timestamp) row.get(0)).toInstant(), row.getLong(1));
     }
     return counts;
-  }
-
-  private void report(int events, List<Double> latencies) {
-    List<Double> sorted = latencies.stream().sorted().toList();
-    if (sorted.isEmpty()) {
-      System.out.printf("bench latency: none of %,d events became visible in %s%n", events, VIEW);
-      return;
-    }
-    System.out.printf("bench latency: %,d of %,d events visible in %s; produce-to-view latency p50 %.1f s, p95 %.1f s, "
-            + "max %.1f s (%d events/s for %d min)%n", sorted.size(), events, VIEW, percentile(sorted, 0.50),
-        percentile(sorted, 0.95), sorted.get(sorted.size() - 1), rate, minutes);
   }
 
   private static double percentile(List<Double> sorted, double share) {

@@ -1,6 +1,5 @@
 package dev.lakehouse.devtools;
 
-import dev.lakehouse.scheduler.cli.IngestCommand;
 import dev.lakehouse.bronze.BronzeIngest;
 import dev.lakehouse.bronze.IngestResult;
 import dev.lakehouse.core.config.KafkaConfig;
@@ -8,6 +7,8 @@ import dev.lakehouse.core.config.LakehouseConfig;
 import dev.lakehouse.core.config.SourceConfig;
 import dev.lakehouse.core.config.StorageConfig;
 import dev.lakehouse.core.spark.SparkSessions;
+import dev.lakehouse.devtools.bench.MessageSizes;
+import dev.lakehouse.scheduler.cli.IngestCommand;
 import dev.lakehouse.testing.generator.GeneratorSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,7 +22,7 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 
 /** A fresh topic and a fresh root under {@code <root>/_bench/} for one benchmark. */
-record BenchRun(LakehouseConfig config, SourceConfig source, String root) {
+record BenchRun(LakehouseConfig config, SourceConfig source, String root, MessageSizes sizes) {
 
   static BenchRun create(LakehouseConfig base, GeneratorSpec spec) {
     BenchRun run = fresh(base);
@@ -31,16 +32,17 @@ record BenchRun(LakehouseConfig config, SourceConfig source, String root) {
 
   /** A fresh root and topic, nothing produced yet. */
   static BenchRun fresh(LakehouseConfig base) {
-    String name = "bench" + Instant.now().getEpochSecond();
+    String name = "bench" + Instant.now().toEpochMilli();
     String root = base.storage().root().replaceAll("/+$", "") + "/_bench/" + name;
     SourceConfig source = new SourceConfig("clickstream", name);
     LakehouseConfig config = base.withStorage(new StorageConfig(root))
         .withKafka(new KafkaConfig(base.kafka().bootstrapServers(), List.of(source)));
-    return new BenchRun(config, source, root);
+    return new BenchRun(config, source, root, new MessageSizes());
   }
 
+  /** Produces to the run's topic; the values' sizes add up in {@link #sizes()}. */
   void produce(GeneratorSpec spec) {
-    GenerateCommand.run(config, spec, source.topic(), 0, Optional.empty(), System.out);
+    GenerateCommand.run(config, spec, source.topic(), 0, Optional.empty(), System.out, sizes);
   }
 
   SparkSession spark() {

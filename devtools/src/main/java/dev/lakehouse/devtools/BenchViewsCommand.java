@@ -2,6 +2,13 @@ package dev.lakehouse.devtools;
 
 import dev.lakehouse.scheduler.cli.ViewsCommand;
 import dev.lakehouse.core.LakehouseException;
+import dev.lakehouse.core.config.LakehouseConfig;
+import dev.lakehouse.devtools.bench.Comparison;
+import dev.lakehouse.devtools.bench.Comparison.Goal;
+import dev.lakehouse.devtools.bench.Comparison.Measure;
+import dev.lakehouse.devtools.bench.Report;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import dev.lakehouse.core.storage.DeltaVersions;
 import dev.lakehouse.core.storage.TableLocations;
 import dev.lakehouse.testing.generator.GeneratorSpec;
@@ -57,13 +64,25 @@ final class BenchViewsCommand implements Callable<Integer> {
   @Option(names = "--keep", description = "Keep the bench tables (local roots are deleted by default).")
   boolean keep;
 
+  @Option(names = "--report-dir", paramLabel = "DIR", description = "Where the report goes (default: <state dir>/bench).")
+  java.nio.file.Path reportDir;
+
   @Override
   public Integer call() {
+    Report report = BenchReports.create(bench.root.config(), Optional.ofNullable(reportDir));
+    Comparison comparison = measure(bench.root.config(), history, newShare, viewName, keep);
+    report.add(comparison);
+    BenchReports.printWhere(report);
+    return Boolean.TRUE.equals(comparison.data().get("same_rows")) ? 0 : 1;
+  }
+
+  /** The comparison; its data says whether both refreshes gave the same rows ({@code same_rows}). */
+  static Comparison measure(LakehouseConfig base, long history, double newShare, String viewName, boolean keep) {
     if (history < 1 || newShare <= 0 || newShare >= 1) {
       throw new LakehouseException("--history must be positive and --new-share in (0, 1), cannot be: " + history + ", " + newShare);
     }
     ViewDefinition view = ViewsCommand.named(ViewDefinitions.load(Optional.empty()), viewName);
-    BenchRun run = BenchRun.fresh(bench.root.config());
+    BenchRun run = BenchRun.fresh(base);
     SparkSession spark = run.spark();
     Instant now = Instant.now();
     Instant recent = now.minus(Duration.ofHours(1));
@@ -95,8 +114,17 @@ final class BenchViewsCommand implements Callable<Integer> {
     System.out.printf("bench views: %s over %,d events of history + %,d new: incremental %.1f s (%d buckets), full %.1f s;"
             + " same rows: %s%n", view.name(), history, newEvents, seconds(incremental.duration().toNanos()),
         incremental.bucketsWritten(), seconds(full.duration().toNanos()), same ? "yes" : "NO");
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("view", view.name());
+    data.put("history_events", history);
+    data.put("new_events_sent", run.sizes().summary());
+    data.put("incremental_buckets", incremental.bucketsWritten());
+    data.put("incremental_reason", incremental.reason());
+    data.put("same_rows", same);
     run.cleanUp(keep);
-    return same ? 0 : 1;
+    return Comparison.of("views", view.name() + " incremental vs full refresh, " + Report.count(history) + " history + "
+            + Math.round(newShare * 100) + "% new", new Measure("incremental", seconds(incremental.duration().toNanos()), "s"),
+        new Measure("full", seconds(full.duration().toNanos()), "s"), Goal.atMost(0.05), data);
   }
 
   /** {@code count} plausible silver events spread evenly over [from, to). */

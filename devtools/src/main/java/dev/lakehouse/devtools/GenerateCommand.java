@@ -3,6 +3,7 @@ package dev.lakehouse.devtools;
 import dev.lakehouse.scheduler.cli.LakehouseCli;
 import dev.lakehouse.core.ProjectHome;
 import dev.lakehouse.core.config.LakehouseConfig;
+import dev.lakehouse.devtools.bench.MessageSizes;
 import dev.lakehouse.testing.generator.ClickstreamGenerator;
 import dev.lakehouse.testing.generator.EventProducer;
 import dev.lakehouse.testing.generator.GeneratorSpec;
@@ -69,6 +70,10 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--topic", description = "Topic (default: the clickstream source's topic).")
   String topic;
 
+  @Option(names = "--huge-garbage", defaultValue = "0.00001",
+      description = "Share of messages that are 200 KB of unterminated JSON, counted in --malformed (default: ${DEFAULT-VALUE}).")
+  double hugeGarbage;
+
   @Option(names = "--truth", paramLabel = "FILE", description = "Ground-truth JSON (default: <state dir>/generator/truth-<time>.json).")
   Path truthFile;
 
@@ -76,7 +81,7 @@ final class GenerateCommand implements Callable<Integer> {
   public Integer call() {
     GeneratorSpec spec =
         new GeneratorSpec(count, seed == null ? new java.util.Random().nextLong() : seed, duplicates, late,
-            malformed, maxLateDays, users, products, Optional.ofNullable(baseTime), Duration.ofMillis(50));
+            malformed, maxLateDays, users, products, Optional.ofNullable(baseTime), Duration.ofMillis(50), hugeGarbage);
     LakehouseConfig config = root.config();
     String target = topic != null ? topic : config.kafka().source("clickstream").topic();
     run(config, spec, target, rate, Optional.ofNullable(truthFile), System.out);
@@ -86,12 +91,21 @@ final class GenerateCommand implements Callable<Integer> {
   /** Sends, tallies the truth, writes it, prints a summary; shared with demo and bench. */
   static GroundTruth run(
       LakehouseConfig config, GeneratorSpec spec, String topic, double rate, Optional<Path> truthFile, PrintStream out) {
+    return run(config, spec, topic, rate, truthFile, out, new MessageSizes());
+  }
+
+  /** As above, also tallying the sizes of the values sent into {@code sizes}. */
+  static GroundTruth run(LakehouseConfig config, GeneratorSpec spec, String topic, double rate, Optional<Path> truthFile,
+      PrintStream out, MessageSizes sizes) {
     out.printf("generating %,d messages to topic '%s' at %s (seed %d)%n", spec.count(), topic,
         config.kafka().bootstrapServers(), spec.seed());
     GroundTruth truth = new GroundTruth(false);
     EventProducer.Result result =
         new EventProducer(config.kafka().bootstrapServers(), topic)
-            .send(new ClickstreamGenerator(spec), rate, false, truth::record);
+            .send(new ClickstreamGenerator(spec), rate, false, message -> {
+              truth.record(message);
+              sizes.record(message);
+            });
     Path file = truthFile.orElseGet(() -> defaultTruthFile(config));
     Map<String, Object> run = new LinkedHashMap<>();
     run.put("topic", topic);
@@ -104,6 +118,7 @@ final class GenerateCommand implements Callable<Integer> {
         result.messages(), result.elapsed().toMillis() / 1000.0, result.messagesPerSecond(),
         truth.validUniqueEvents(), truth.count(MessageKind.LATE), truth.count(MessageKind.DUPLICATE),
         truth.count(MessageKind.MALFORMED));
+    out.printf("message values: %s%n", sizes);
     out.printf("ground truth: %s%n", file);
     return truth;
   }

@@ -1,0 +1,81 @@
+package dev.lakehouse.devtools;
+
+import dev.lakehouse.bronze.IngestResult;
+import dev.lakehouse.core.config.IngestConfig;
+import dev.lakehouse.core.config.LakehouseConfig;
+import dev.lakehouse.devtools.bench.Comparison;
+import dev.lakehouse.devtools.bench.Comparison.Goal;
+import dev.lakehouse.devtools.bench.Comparison.Measure;
+import dev.lakehouse.devtools.bench.RawConsumer;
+import dev.lakehouse.devtools.bench.Report;
+import dev.lakehouse.testing.generator.GeneratorSpec;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code lakehouse bench ingest}: Kafka → bronze next to Kafka's own consumer on the same topic. */
+@Command(name = "ingest", mixinStandardHelpOptions = true,
+    description = {"Kafka → bronze vs the raw Kafka consumer: produces --events generated messages to a fresh topic,",
+        "reads them once with Kafka's ConsumerPerformance, then ingests them into a fresh bronze table",
+        "in micro-batches of an eighth of the topic; compares the steady-state rates (first batch left out)."})
+final class BenchIngestCommand implements Callable<Integer> {
+
+  /** Micro-batches a bench ingest is cut into, so that a steady state can be seen. */
+  private static final int BATCHES = 8;
+
+  @ParentCommand BenchCommand bench;
+
+  @Option(names = "--events", defaultValue = "2000000", description = "Messages (default: ${DEFAULT-VALUE}).")
+  long events;
+
+  @Option(names = "--keep", description = "Keep the bench table (local roots are deleted by default).")
+  boolean keep;
+
+  @Option(names = "--report-dir", paramLabel = "DIR", description = "Where the report goes (default: <state dir>/bench).")
+  Path reportDir;
+
+  @Override
+  public Integer call() {
+    Report report = BenchReports.create(bench.root.config(), Optional.ofNullable(reportDir));
+    report.add(measure(bench.root.config(), events, keep));
+    BenchReports.printWhere(report);
+    return 0;
+  }
+
+  static Comparison measure(LakehouseConfig base, long events, boolean keep) {
+    IngestConfig ingest = base.ingest();
+    long cap = ingest.maxOffsetsPerTrigger() > 0 ? ingest.maxOffsetsPerTrigger() : Math.max(1, events / BATCHES);
+    LakehouseConfig config = base.withIngest(
+        new IngestConfig(ingest.triggerInterval(), cap, ingest.failOnDataLoss(), ingest.brokerTimeout()));
+    BenchRun run = BenchRun.create(config, GeneratorSpec.defaults(events, 1));
+    System.out.printf("bench ingest: the raw consumer reads topic %s%n", run.source().topic());
+    RawConsumer.Result raw = RawConsumer.consume(run.config().kafka().bootstrapServers(), run.source().topic(), events);
+    BatchTimings timings = BatchTimings.listenTo(run.spark());
+    IngestResult result;
+    try {
+      result = run.ingest();
+    } finally {
+      timings.stopListening(run.spark());
+    }
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("sent", run.sizes().summary());
+    data.put("raw_consumer_messages", raw.messages());
+    data.put("raw_consumer_megabytes", raw.megabytes());
+    data.put("raw_consumer_fetch_seconds", raw.fetchSeconds());
+    data.put("bronze_rows", result.rows());
+    data.put("bronze_batches", timings.batches().size());
+    data.put("bronze_max_offsets_per_trigger", cap);
+    data.put("bronze_wall_clock_seconds", result.duration().toMillis() / 1000.0);
+    data.put("bronze_wall_clock_records_per_second", result.rowsPerSecond());
+    data.put("storage", config.storage().isS3() ? "s3" : "local filesystem");
+    run.cleanUp(keep);
+    return Comparison.of("ingest", "Kafka → bronze vs Kafka's ConsumerPerformance on the same topic",
+        new Measure("bronze ingest, steady state", timings.steadyRowsPerSecond(), "records/s"),
+        new Measure("raw consumer (fetch rate)", raw.messagesPerSecond(), "records/s"), Goal.atLeast(0.5), data);
+  }
+}

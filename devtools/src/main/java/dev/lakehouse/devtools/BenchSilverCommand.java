@@ -1,0 +1,76 @@
+package dev.lakehouse.devtools;
+
+import dev.lakehouse.core.config.LakehouseConfig;
+import dev.lakehouse.core.storage.TableLocations;
+import dev.lakehouse.devtools.bench.Comparison;
+import dev.lakehouse.devtools.bench.Comparison.Goal;
+import dev.lakehouse.devtools.bench.Comparison.Measure;
+import dev.lakehouse.devtools.bench.Report;
+import dev.lakehouse.quality.suite.SuiteLoader;
+import dev.lakehouse.scheduler.cli.SilverCommand;
+import dev.lakehouse.silver.SilverRefine;
+import dev.lakehouse.silver.SilverRunResult;
+import dev.lakehouse.testing.generator.GeneratorSpec;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code lakehouse bench silver}: one silver run next to a plain Spark parse + dedupe + write of the same bronze. */
+@Command(name = "silver", mixinStandardHelpOptions = true,
+    description = {"bronze → silver vs plain Spark: produces and ingests --events generated messages, then times",
+        "a plain parse + dropDuplicates + partitioned write of that bronze table (before and after, the faster",
+        "counts) and one whole silver run (expectations, quarantine, dedupe, MERGE, run records) over it."})
+final class BenchSilverCommand implements Callable<Integer> {
+
+  @ParentCommand BenchCommand bench;
+
+  @Option(names = "--events", defaultValue = "1000000", description = "Messages (default: ${DEFAULT-VALUE}).")
+  long events;
+
+  @Option(names = "--keep", description = "Keep the bench tables (local roots are deleted by default).")
+  boolean keep;
+
+  @Option(names = "--report-dir", paramLabel = "DIR", description = "Where the report goes (default: <state dir>/bench).")
+  Path reportDir;
+
+  @Override
+  public Integer call() {
+    Report report = BenchReports.create(bench.root.config(), Optional.ofNullable(reportDir));
+    report.add(measure(bench.root.config(), events, keep));
+    BenchReports.printWhere(report);
+    return 0;
+  }
+
+  static Comparison measure(LakehouseConfig base, long events, boolean keep) {
+    BenchRun run = BenchRun.create(base, GeneratorSpec.defaults(events, 1));
+    run.ingest();
+    TableLocations locations = new TableLocations(run.config().storage());
+    String bronze = locations.bronze(run.source().name());
+    String baselineTable = run.root() + "/_baseline/silver";
+    PlainSilverBaseline.Timed before = PlainSilverBaseline.run(run.spark(), bronze, baselineTable);
+    System.out.printf("bench silver: plain baseline %.1f s (%,d rows)%n", before.seconds(), before.rows());
+    SilverRefine refine = new SilverRefine(run.spark(), run.config(), SuiteLoader.load("silver_events", Optional.empty()));
+    SilverRunResult result = refine.run();
+    SilverCommand.print(result, refine);
+    PlainSilverBaseline.Timed after = PlainSilverBaseline.run(run.spark(), bronze, baselineTable);
+    System.out.printf("bench silver: plain baseline again %.1f s%n", after.seconds());
+    double baseline = Math.min(before.seconds(), after.seconds());
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("sent", run.sizes().summary());
+    data.put("bronze_rows", result.rowsIn());
+    data.put("silver_rows_out", result.rowsOut());
+    data.put("quarantined", result.quarantined());
+    data.put("duplicates", result.duplicates());
+    data.put("baseline_rows_out", after.rows());
+    data.put("baseline_seconds_before_and_after", java.util.List.of(before.seconds(), after.seconds()));
+    run.cleanUp(keep);
+    return Comparison.of("silver", "one silver run vs plain parse + dropDuplicates + partitioned write, same bronze",
+        new Measure("silver run", result.duration().toMillis() / 1000.0, "s"), new Measure("plain Spark", baseline, "s"),
+        Goal.atMost(1.5), data);
+  }
+}
