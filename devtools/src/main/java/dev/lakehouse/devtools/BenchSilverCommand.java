@@ -55,8 +55,15 @@ final class BenchSilverCommand implements Callable<Integer> {
     PlainSilverBaseline.Timed before = PlainSilverBaseline.run(run.spark(), bronze, baselineTable);
     System.out.printf("bench silver: plain baseline %.1f s (%,d rows)%n", before.seconds(), before.rows());
     SilverRefine refine = new SilverRefine(run.spark(), run.config(), SuiteLoader.load("silver_events", Optional.empty()));
-    SilverRunResult result = refine.run();
+    JobTimeline timeline = JobTimeline.listenTo(run.spark());
+    SilverRunResult result;
+    try {
+      result = refine.run();
+    } finally {
+      timeline.stopListening(run.spark());
+    }
     SilverCommand.print(result, refine);
+    timeline.print("silver", 15);
     PlainSilverBaseline.Timed after = PlainSilverBaseline.run(run.spark(), bronze, baselineTable);
     System.out.printf("bench silver: plain baseline again %.1f s%n", after.seconds());
     double baseline = Math.min(before.seconds(), after.seconds());
@@ -68,6 +75,7 @@ final class BenchSilverCommand implements Callable<Integer> {
     data.put("duplicates", result.duplicates());
     data.put("baseline_rows_out", after.rows());
     data.put("baseline_seconds_before_and_after", java.util.List.of(before.seconds(), after.seconds()));
+    data.put("silver_jobs_by_call_site", timeline.top(10));
     run.cleanUp(keep);
     return Comparison.of("silver", "one silver run vs plain parse + dropDuplicates + partitioned write, same bronze",
         new Measure("silver run", result.duration().toMillis() / 1000.0, "s"), new Measure("plain Spark", baseline, "s"),

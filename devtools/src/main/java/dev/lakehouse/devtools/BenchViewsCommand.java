@@ -104,7 +104,14 @@ final class BenchViewsCommand implements Callable<Integer> {
         defaults.users(), defaults.products(), Optional.of(recent), Duration.ofHours(1).dividedBy(newEvents)));
     run.ingest();
 
-    ViewRefresh incremental = print("incremental refresh", refresher.refresh(view));
+    JobTimeline timeline = JobTimeline.listenTo(spark);
+    ViewRefresh incremental;
+    try {
+      incremental = print("incremental refresh", refresher.refresh(view));
+    } finally {
+      timeline.stopListening(spark);
+    }
+    timeline.print("views, incremental refresh", 12);
     long incrementalVersion = DeltaVersions.latest(spark, refresher.viewTable(view.name()));
     ViewDefinition fullView = new ViewDefinition(view.name(), view.description(), view.schedule(), RefreshPolicy.FULL,
         view.source(), view.bucket(), view.window(), view.sql(), view.origin());
@@ -121,6 +128,7 @@ final class BenchViewsCommand implements Callable<Integer> {
     data.put("incremental_buckets", incremental.bucketsWritten());
     data.put("incremental_reason", incremental.reason());
     data.put("same_rows", same);
+    data.put("incremental_jobs_by_call_site", timeline.top(10));
     run.cleanUp(keep);
     return Comparison.of("views", view.name() + " incremental vs full refresh, " + Report.count(history) + " history + "
             + Math.round(newShare * 100) + "% new", new Measure("incremental", seconds(incremental.duration().toNanos()), "s"),

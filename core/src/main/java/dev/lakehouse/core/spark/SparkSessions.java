@@ -41,6 +41,10 @@ public final class SparkSessions {
     conf.setIfMissing(
         "spark.sql.shuffle.partitions", Integer.toString(config.spark().shufflePartitions()));
     conf.setIfMissing("spark.sql.streaming.stopActiveRunOnRestart", "true");
+    // a partitioned write keeps up to this many files open per task instead of sorting its rows
+    // by the partition column first; bronze (one ingest_date per batch) and silver (a few event
+    // dates per run) then skip a sort of every row (Delta's writer honours it too)
+    conf.setIfMissing("spark.sql.maxConcurrentOutputFileWriters", "4");
     // timestamp partition values (view buckets) as `yyyy-MM-dd HH:mm:ss` in UTC (the session zone), the form
     // of the Delta protocol every reader knows; Delta 3.3's ISO-8601 default is refused by Delta Kernel 3.3
     conf.setIfMissing("spark.databricks.delta.write.utcTimestampPartitionValues", "false");

@@ -1,0 +1,69 @@
+package dev.lakehouse.devtools;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobEnd;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Where a bench's time goes: every Spark job's wall-clock time, summed by where in the code it
+ * started (Spark's short call site, e.g. {@code count at SilverRefine.java:366}). Jobs that run
+ * at the same time both count, so the sum can exceed the elapsed time.
+ */
+final class JobTimeline extends SparkListener {
+
+  private final Map<Integer, Long> startedAt = new ConcurrentHashMap<>();
+  private final Map<Integer, String> sites = new ConcurrentHashMap<>();
+  private final Map<String, long[]> bySite = new ConcurrentHashMap<>();
+
+  static JobTimeline listenTo(SparkSession spark) {
+    JobTimeline timeline = new JobTimeline();
+    spark.sparkContext().addSparkListener(timeline);
+    return timeline;
+  }
+
+  void stopListening(SparkSession spark) {
+    spark.sparkContext().removeSparkListener(this);
+  }
+
+  @Override
+  public void onJobStart(SparkListenerJobStart start) {
+    Properties properties = start.properties();
+    String site = properties == null ? "?" : properties.getProperty("callSite.short", "?");
+    startedAt.put(start.jobId(), start.time());
+    sites.put(start.jobId(), site);
+  }
+
+  @Override
+  public void onJobEnd(SparkListenerJobEnd end) {
+    Long started = startedAt.remove(end.jobId());
+    String site = sites.remove(end.jobId());
+    if (started != null && site != null) {
+      long[] totals = bySite.computeIfAbsent(site, key -> new long[2]);
+      synchronized (totals) {
+        totals[0]++;
+        totals[1] += end.time() - started;
+      }
+    }
+  }
+
+  /** The {@code limit} call sites that took longest: "site" → "N jobs, S s". */
+  Map<String, String> top(int limit) {
+    Map<String, String> top = new LinkedHashMap<>();
+    List<Map.Entry<String, long[]>> sorted = bySite.entrySet().stream()
+        .sorted((left, right) -> Long.compare(right.getValue()[1], left.getValue()[1])).limit(limit).toList();
+    sorted.forEach(entry -> top.put(entry.getKey(),
+        String.format(java.util.Locale.ROOT, "%d jobs, %.1f s", entry.getValue()[0], entry.getValue()[1] / 1000.0)));
+    return top;
+  }
+
+  void print(String what, int limit) {
+    System.out.printf("bench %s: Spark jobs by call site (wall clock, longest first):%n", what);
+    top(limit).forEach((site, total) -> System.out.printf("  %-60s %s%n", site, total));
+  }
+}
