@@ -45,6 +45,9 @@ public final class SparkSessions {
     // by the partition column first; bronze (one ingest_date per batch) and silver (a few event
     // dates per run) then skip a sort of every row (Delta's writer honours it too)
     conf.setIfMissing("spark.sql.maxConcurrentOutputFileWriters", "4");
+    // Delta's MERGE would shuffle its output by the partition column first, which puts a batch
+    // of mostly one event date on one core; without it each task writes its own rows' dates
+    conf.setIfMissing("spark.databricks.delta.merge.repartitionBeforeWrite.enabled", "false");
     // timestamp partition values (view buckets) as `yyyy-MM-dd HH:mm:ss` in UTC (the session zone), the form
     // of the Delta protocol every reader knows; Delta 3.3's ISO-8601 default is refused by Delta Kernel 3.3
     conf.setIfMissing("spark.databricks.delta.write.utcTimestampPartitionValues", "false");
