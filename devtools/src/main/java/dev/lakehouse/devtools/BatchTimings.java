@@ -1,6 +1,8 @@
 package dev.lakehouse.devtools;
 
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQueryListener;
@@ -12,7 +14,7 @@ import org.apache.spark.sql.streaming.StreamingQueryListener;
  */
 final class BatchTimings extends StreamingQueryListener {
 
-  record Batch(long rows, long millis) {}
+  record Batch(long rows, long millis, Map<String, Long> phases) {}
 
   private final List<Batch> batches = new CopyOnWriteArrayList<>();
 
@@ -30,6 +32,16 @@ final class BatchTimings extends StreamingQueryListener {
     return List.copyOf(batches);
   }
 
+  /**
+   * Milliseconds per phase of the micro-batches (Spark's names: addBatch is reading Kafka and
+   * writing the files, latestOffset and walCommit/commitOffsets the bookkeeping around it), summed.
+   */
+  Map<String, Long> phaseMillis() {
+    Map<String, Long> sums = new TreeMap<>();
+    batches.forEach(batch -> batch.phases().forEach((phase, millis) -> sums.merge(phase, millis, Long::sum)));
+    return sums;
+  }
+
   /** Rows per second over every batch but the first; over all of them when there is only one. */
   double steadyRowsPerSecond() {
     List<Batch> counted = batches.size() > 1 ? batches.subList(1, batches.size()) : batches;
@@ -44,8 +56,9 @@ final class BatchTimings extends StreamingQueryListener {
   @Override
   public void onQueryProgress(QueryProgressEvent event) {
     if (event.progress().numInputRows() > 0) {
-      Long millis = event.progress().durationMs().get("triggerExecution");
-      batches.add(new Batch(event.progress().numInputRows(), millis == null ? 0 : millis));
+      Map<String, Long> phases = new TreeMap<>(event.progress().durationMs());
+      Long millis = phases.remove("triggerExecution");
+      batches.add(new Batch(event.progress().numInputRows(), millis == null ? 0 : millis, phases));
     }
   }
 

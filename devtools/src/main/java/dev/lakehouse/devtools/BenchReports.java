@@ -2,6 +2,7 @@ package dev.lakehouse.devtools;
 
 import dev.lakehouse.core.ProjectHome;
 import dev.lakehouse.core.config.LakehouseConfig;
+import dev.lakehouse.devtools.bench.ProcessMemory;
 import dev.lakehouse.devtools.bench.Report;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -23,6 +24,7 @@ final class BenchReports {
     environment.put("spark_master", config.spark().master());
     environment.put("storage_root", config.storage().root());
     environment.put("kafka", config.kafka().bootstrapServers());
+    ProcessMemory.loadAverage().ifPresent(load -> environment.put("load_average_1m_at_start", load));
     return new Report(directory.orElseGet(() -> ProjectHome.resolve(config.local().stateDir()).resolve("bench")), environment);
   }
 

@@ -17,6 +17,18 @@ public final class ProcessMemory {
     return statusKilobytes("VmHWM:").map(kilobytes -> kilobytes * 1024);
   }
 
+  /**
+   * The machine's 1-minute load average: a bench on 2 cores is only as good as the quiet it ran
+   * in, so the report says how busy the machine was.
+   */
+  public static Optional<Double> loadAverage() {
+    try {
+      return Optional.of(Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0]));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
   static Optional<Long> statusKilobytes(String field) {
     if (!Files.isReadable(STATUS)) {
       return Optional.empty();

@@ -32,6 +32,7 @@ public final class Report {
   private final Map<String, Object> environment;
   private final List<Comparison> comparisons = new ArrayList<>();
   private final List<Long> peakRssAfter = new ArrayList<>();
+  private final List<Double> loadAfter = new ArrayList<>();
 
   public Report(Path directory, Map<String, Object> environment) {
     requireNonNull(directory, "directory is null");
@@ -60,6 +61,7 @@ public final class Report {
   public void add(Comparison comparison) {
     comparisons.add(comparison);
     peakRssAfter.add(ProcessMemory.peakRssBytes().orElse(-1L));
+    loadAfter.add(ProcessMemory.loadAverage().orElse(-1.0));
     System.out.println("bench " + comparison.part() + ": " + line(comparison));
     write();
   }
@@ -104,6 +106,7 @@ public final class Report {
       row.put("goal", comparison.goal().toString());
       row.put("met", comparison.met());
       row.put("peak_rss_bytes_so_far", peakRssAfter.get(i));
+      row.put("load_average_1m_after", loadAfter.get(i));
       row.put("data", comparison.data());
       rows.add(row);
     }
