@@ -3,7 +3,6 @@ package dev.lakehouse.devtools;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobEnd;
@@ -12,7 +11,7 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Where a bench's time goes: every Spark job's wall-clock time, summed by where in the code it
- * started (Spark's short call site, e.g. {@code count at SilverRefine.java:366}). Jobs that run
+ * started (its final stage's call site, e.g. {@code count at SilverRefine.java:366}). Jobs that run
  * at the same time both count, so the sum can exceed the elapsed time.
  */
 final class JobTimeline extends SparkListener {
@@ -33,8 +32,9 @@ final class JobTimeline extends SparkListener {
 
   @Override
   public void onJobStart(SparkListenerJobStart start) {
-    Properties properties = start.properties();
-    String site = properties == null ? "?" : properties.getProperty("callSite.short", "?");
+    // the final stage's name is the action's call site ("count at SilverRefine.java:366"); the
+    // job's own call site is the stream's start() for everything inside a foreachBatch
+    String site = start.stageInfos().isEmpty() ? "?" : start.stageInfos().last().name();
     startedAt.put(start.jobId(), start.time());
     sites.put(start.jobId(), site);
   }
