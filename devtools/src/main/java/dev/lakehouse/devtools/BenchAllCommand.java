@@ -4,12 +4,11 @@ import dev.lakehouse.core.LakehouseException;
 import dev.lakehouse.core.config.LakehouseConfig;
 import dev.lakehouse.devtools.bench.Comparison;
 import dev.lakehouse.devtools.bench.Report;
-import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -51,16 +50,12 @@ final class BenchAllCommand implements Callable<Integer> {
   @Option(names = "--latency-rate", defaultValue = "20", description = "Events per second for latency (default: ${DEFAULT-VALUE}).")
   int latencyRate;
 
-  @Option(names = "--keep", description = "Keep the bench tables (local roots are deleted by default).")
-  boolean keep;
-
-  @Option(names = "--report-dir", paramLabel = "DIR", description = "Where the report goes (default: <state dir>/bench).")
-  Path reportDir;
+  @Mixin BenchOptions options;
 
   @Override
   public Integer call() throws InterruptedException {
     LakehouseConfig config = bench.root.config();
-    Report report = BenchReports.create(config, Optional.ofNullable(reportDir));
+    Report report = options.report(config);
     EnumSet<Part> chosen = parts.isEmpty() ? EnumSet.allOf(Part.class) : EnumSet.copyOf(parts);
     System.out.printf("bench all: %s; report %s%n", chosen, report.json());
     boolean correct = true;
@@ -68,11 +63,11 @@ final class BenchAllCommand implements Callable<Integer> {
       long started = System.nanoTime();
       System.out.printf("%n== bench %s ==%n", part);
       Comparison comparison = switch (part) {
-        case ingest -> BenchIngestCommand.measure(config, ingestEvents, keep);
-        case silver -> BenchSilverCommand.measure(config, silverEvents, keep);
-        case views -> BenchViewsCommand.measure(config, viewHistory, viewNewShare, "hourly_trends", keep);
-        case gold -> BenchGoldCommand.measure(config, goldDates, goldEventsPerDate, keep);
-        case latency -> BenchLatencyCommand.measure(config, latencyMinutes, latencyRate, keep);
+        case ingest -> BenchIngestCommand.measure(config, ingestEvents, options.keep);
+        case silver -> BenchSilverCommand.measure(config, silverEvents, options.keep);
+        case views -> BenchViewsCommand.measure(config, viewHistory, viewNewShare, "hourly_trends", options.keep);
+        case gold -> BenchGoldCommand.measure(config, goldDates, goldEventsPerDate, options.keep);
+        case latency -> BenchLatencyCommand.measure(config, latencyMinutes, latencyRate, options.keep);
       };
       correct &= !Boolean.FALSE.equals(comparison.data().get("same_rows"));
       report.add(comparison);

@@ -5,7 +5,6 @@ import dev.lakehouse.core.partition.DateRange;
 import dev.lakehouse.devtools.bench.Comparison;
 import dev.lakehouse.devtools.bench.Comparison.Goal;
 import dev.lakehouse.devtools.bench.Comparison.Measure;
-import dev.lakehouse.devtools.bench.Report;
 import dev.lakehouse.gold.DateBuild;
 import dev.lakehouse.gold.GoldBuilder;
 import dev.lakehouse.gold.GoldDefinitions;
@@ -15,7 +14,6 @@ import dev.lakehouse.scheduler.cli.GoldCommand;
 import dev.lakehouse.scheduler.cli.SilverCommand;
 import dev.lakehouse.silver.SilverRefine;
 import dev.lakehouse.testing.generator.GeneratorSpec;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -25,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -44,17 +43,11 @@ final class BenchGoldCommand implements Callable<Integer> {
       description = "Messages per date; the demo's 20,000 messages make about 4,000 a date (default: ${DEFAULT-VALUE}).")
   long eventsPerDate;
 
-  @Option(names = "--keep", description = "Keep the bench tables (local roots are deleted by default).")
-  boolean keep;
-
-  @Option(names = "--report-dir", paramLabel = "DIR", description = "Where the report goes (default: <state dir>/bench).")
-  Path reportDir;
+  @Mixin BenchOptions options;
 
   @Override
   public Integer call() {
-    Report report = BenchReports.create(bench.root.config(), Optional.ofNullable(reportDir));
-    report.add(measure(bench.root.config(), dates, eventsPerDate, keep));
-    BenchReports.printWhere(report);
+    options.reportAlone(bench.root.config(), measure(bench.root.config(), dates, eventsPerDate, options.keep));
     return 0;
   }
 

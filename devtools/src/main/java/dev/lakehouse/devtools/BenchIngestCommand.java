@@ -6,14 +6,12 @@ import dev.lakehouse.devtools.bench.Comparison;
 import dev.lakehouse.devtools.bench.Comparison.Goal;
 import dev.lakehouse.devtools.bench.Comparison.Measure;
 import dev.lakehouse.devtools.bench.RawConsumer;
-import dev.lakehouse.devtools.bench.Report;
 import dev.lakehouse.testing.generator.GeneratorSpec;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -31,23 +29,16 @@ final class BenchIngestCommand implements Callable<Integer> {
   @Option(names = "--events", defaultValue = "2000000", description = "Messages (default: ${DEFAULT-VALUE}).")
   long events;
 
-  @Option(names = "--keep", description = "Keep the bench table (local roots are deleted by default).")
-  boolean keep;
-
-  @Option(names = "--report-dir", paramLabel = "DIR", description = "Where the report goes (default: <state dir>/bench).")
-  Path reportDir;
+  @Mixin BenchOptions options;
 
   @Override
   public Integer call() {
-    Report report = BenchReports.create(bench.root.config(), Optional.ofNullable(reportDir));
-    report.add(measure(bench.root.config(), events, keep));
-    BenchReports.printWhere(report);
+    options.reportAlone(bench.root.config(), measure(bench.root.config(), events, options.keep));
     return 0;
   }
 
   static Comparison measure(LakehouseConfig base, long events, boolean keep) {
-    LakehouseConfig config = base;
-    BenchRun run = BenchRun.create(config, GeneratorSpec.defaults(events, 1));
+    BenchRun run = BenchRun.create(base, GeneratorSpec.defaults(events, 1));
     System.out.printf("bench ingest: the raw consumer reads topic %s%n", run.source().topic());
     RawConsumer.Result raw = RawConsumer.consume(run.config().kafka().bootstrapServers(), run.source().topic(), events);
     BatchTimings timings = BatchTimings.listenTo(run.spark());
@@ -64,11 +55,11 @@ final class BenchIngestCommand implements Callable<Integer> {
     data.put("raw_consumer_fetch_seconds", raw.fetchSeconds());
     data.put("bronze_rows", result.rows());
     data.put("bronze_batches", timings.batches().size());
-    data.put("bronze_max_offsets_per_trigger", config.ingest().maxOffsetsPerTrigger());
+    data.put("bronze_max_offsets_per_trigger", base.ingest().maxOffsetsPerTrigger());
     data.put("bronze_batch_phase_millis", timings.phaseMillis());
     data.put("bronze_wall_clock_seconds", result.duration().toMillis() / 1000.0);
     data.put("bronze_wall_clock_records_per_second", result.rowsPerSecond());
-    data.put("storage", config.storage().isS3() ? "s3" : "local filesystem");
+    data.put("storage", base.storage().isS3() ? "s3" : "local filesystem");
     System.out.printf("bench ingest: micro-batch time by phase (ms): %s%n", timings.phaseMillis());
     run.cleanUp(keep);
     return Comparison.of("ingest", "Kafka → bronze vs Kafka's ConsumerPerformance on the same topic",

@@ -5,7 +5,6 @@ import dev.lakehouse.core.config.LakehouseConfig;
 import dev.lakehouse.devtools.bench.Comparison;
 import dev.lakehouse.devtools.bench.Comparison.Goal;
 import dev.lakehouse.devtools.bench.Comparison.Measure;
-import dev.lakehouse.devtools.bench.Report;
 import java.util.LinkedHashMap;
 import dev.lakehouse.core.storage.DeltaVersions;
 import dev.lakehouse.core.storage.TableLocations;
@@ -30,6 +29,7 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -60,11 +60,7 @@ final class BenchLatencyCommand implements Callable<Integer> {
   @Option(names = "--rate", defaultValue = "20", description = "Events per second (default: ${DEFAULT-VALUE}).")
   int rate;
 
-  @Option(names = "--keep", description = "Keep the bench tables (local roots are deleted by default).")
-  boolean keep;
-
-  @Option(names = "--report-dir", paramLabel = "DIR", description = "Where the report goes (default: <state dir>/bench).")
-  java.nio.file.Path reportDir;
+  @Mixin BenchOptions options;
 
   /** The p95 goal under the default schedule (ingest every 5 s, live_kpis every minute). */
   static final double P95_GOAL_SECONDS = 75;
@@ -73,10 +69,7 @@ final class BenchLatencyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    Report report = BenchReports.create(bench.root.config(), Optional.ofNullable(reportDir));
-    Comparison comparison = measure(bench.root.config(), minutes, rate, keep);
-    report.add(comparison);
-    BenchReports.printWhere(report);
+    Comparison comparison = options.reportAlone(bench.root.config(), measure(bench.root.config(), minutes, rate, options.keep));
     return comparison.data().get("visible").equals(comparison.data().get("sent_events")) ? 0 : 1;
   }
 
@@ -121,6 +114,9 @@ final class BenchLatencyCommand implements Callable<Integer> {
     data.put("max_seconds", latencies.get(latencies.size() - 1));
     data.put("ingest_trigger", base.ingest().triggerInterval().toString());
     data.put("view_schedule", "every minute");
+    System.out.printf("bench latency: %,d of %,d events visible in %s; produce-to-view latency p50 %.1f s, p95 %.1f s,"
+        + " max %.1f s (%d events/s for %d min)%n", latencies.size(), sent.size(), VIEW, percentile(latencies, 0.50),
+        percentile(latencies, 0.95), latencies.get(latencies.size() - 1), rate, minutes);
     return Comparison.absolute("latency", "produce → live_kpis, p95 under the default schedule",
         new Measure("p95", percentile(latencies, 0.95), "s"), Goal.atMost(P95_GOAL_SECONDS, "s"), data);
   }

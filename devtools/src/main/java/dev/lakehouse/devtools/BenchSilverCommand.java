@@ -5,18 +5,17 @@ import dev.lakehouse.core.storage.TableLocations;
 import dev.lakehouse.devtools.bench.Comparison;
 import dev.lakehouse.devtools.bench.Comparison.Goal;
 import dev.lakehouse.devtools.bench.Comparison.Measure;
-import dev.lakehouse.devtools.bench.Report;
 import dev.lakehouse.quality.suite.SuiteLoader;
 import dev.lakehouse.scheduler.cli.SilverCommand;
 import dev.lakehouse.silver.SilverRefine;
 import dev.lakehouse.silver.SilverRunResult;
 import dev.lakehouse.testing.generator.GeneratorSpec;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -32,17 +31,11 @@ final class BenchSilverCommand implements Callable<Integer> {
   @Option(names = "--events", defaultValue = "1000000", description = "Messages (default: ${DEFAULT-VALUE}).")
   long events;
 
-  @Option(names = "--keep", description = "Keep the bench tables (local roots are deleted by default).")
-  boolean keep;
-
-  @Option(names = "--report-dir", paramLabel = "DIR", description = "Where the report goes (default: <state dir>/bench).")
-  Path reportDir;
+  @Mixin BenchOptions options;
 
   @Override
   public Integer call() {
-    Report report = BenchReports.create(bench.root.config(), Optional.ofNullable(reportDir));
-    report.add(measure(bench.root.config(), events, keep));
-    BenchReports.printWhere(report);
+    options.reportAlone(bench.root.config(), measure(bench.root.config(), events, options.keep));
     return 0;
   }
 

@@ -30,6 +30,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -61,18 +62,12 @@ final class BenchViewsCommand implements Callable<Integer> {
   @Option(names = "--view", defaultValue = "hourly_trends", description = "View to refresh (default: ${DEFAULT-VALUE}).")
   String viewName;
 
-  @Option(names = "--keep", description = "Keep the bench tables (local roots are deleted by default).")
-  boolean keep;
-
-  @Option(names = "--report-dir", paramLabel = "DIR", description = "Where the report goes (default: <state dir>/bench).")
-  java.nio.file.Path reportDir;
+  @Mixin BenchOptions options;
 
   @Override
   public Integer call() {
-    Report report = BenchReports.create(bench.root.config(), Optional.ofNullable(reportDir));
-    Comparison comparison = measure(bench.root.config(), history, newShare, viewName, keep);
-    report.add(comparison);
-    BenchReports.printWhere(report);
+    Comparison comparison = options.reportAlone(bench.root.config(),
+        measure(bench.root.config(), history, newShare, viewName, options.keep));
     return Boolean.TRUE.equals(comparison.data().get("same_rows")) ? 0 : 1;
   }
 

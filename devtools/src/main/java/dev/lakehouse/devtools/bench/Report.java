@@ -156,7 +156,7 @@ public final class Report {
   /** 10M, 2M, 250k, 4,000. */
   public static String count(long value) {
     if (value >= 1_000_000 && value % 100_000 == 0) {
-      return Report.number(value / 1e6).replaceAll("\\.?0+$", "") + "M";
+      return java.math.BigDecimal.valueOf(value, 6).stripTrailingZeros().toPlainString() + "M";
     }
     if (value >= 10_000 && value % 1_000 == 0) {
       return (value / 1000) + "k";

@@ -65,6 +65,7 @@ class ReportTest {
     assertThat(Report.number(0.04213)).isEqualTo("0.0421");
     assertThat(Report.count(10_000_000)).isEqualTo("10M");
     assertThat(Report.count(2_500_000)).isEqualTo("2.5M");
+    assertThat(Report.count(100_000_000)).isEqualTo("100M");
     assertThat(Report.count(250_000)).isEqualTo("250k");
     assertThat(Report.count(4_001)).isEqualTo("4,001");
   }
