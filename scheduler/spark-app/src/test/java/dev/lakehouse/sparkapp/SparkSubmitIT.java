@@ -21,10 +21,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,19 +60,40 @@ class SparkSubmitIT {
         "LAKEHOUSE_KAFKA_BOOTSTRAP", TestKafka.bootstrapServers(),
         "LAKEHOUSE_CLICKSTREAM_TOPIC", topic);
 
-    submit(cluster, environment, "lakehouse-submit-ingest", "ingest", "--once");
-    submit(cluster, environment, "lakehouse-submit-silver", "silver");
+    String ingest = submit(cluster, environment, "lakehouse-submit-ingest", "ingest", "--once");
+    String silver = submit(cluster, environment, "lakehouse-submit-silver", "silver");
 
     KernelTableReader delta = KernelTableReader.withSparkSettings(SparkSessions.s3aSettings(s3));
-    assertThat(delta.readAll(root + "/silver/events")).extracting(row -> (String) row.get("event_id"))
-        .containsExactlyInAnyOrderElementsOf(truth.events().stream().map(TruthEvent::eventId).toList());
+    List<String> silverIds = delta.readAll(root + "/silver/events").stream().map(row -> (String) row.get("event_id")).toList();
+    Set<String> expected = truth.events().stream().map(TruthEvent::eventId).collect(Collectors.toSet());
+    Set<String> missing = new TreeSet<>(expected);
+    missing.removeAll(silverIds);
+    Set<String> extra = new TreeSet<>(silverIds);
+    extra.removeAll(expected);
+    // the differences first, then the runs' own account: a set comparison of hundreds of ids says neither
+    String account = String.format("%d silver rows, %d distinct, %d events in the truth; missing %s; not in the truth %s;"
+        + "%n%d bronze rows%n--- ingest:%n%s%n--- silver:%n%s", silverIds.size(), new HashSet<>(silverIds).size(),
+        expected.size(), first(missing), first(extra), delta.readAll(root + "/bronze/clickstream").size(), tail(ingest), tail(silver));
+    assertThat(missing).as(account).isEmpty();
+    assertThat(extra).as(account).isEmpty();
+    assertThat(silverIds).as(account).doesNotHaveDuplicates();
     JsonNode state = cluster.masterState().orElseThrow();
     List<String> completed = new ArrayList<>();
     state.path("completedapps").forEach(app -> completed.add(app.path("name").asText()));
     assertThat(completed).as("applications the master ran").contains("lakehouse-submit-ingest", "lakehouse-submit-silver");
   }
 
-  private void submit(LocalSparkCluster cluster, Map<String, String> environment, String name, String... command)
+  private static String first(Set<String> ids) {
+    return ids.size() + (ids.isEmpty() ? "" : " " + ids.stream().limit(10).toList());
+  }
+
+  /** The last lines of a run's output: its summary, or where it failed. */
+  private static String tail(String output) {
+    List<String> lines = output.lines().filter(line -> !line.startsWith("\tat ")).toList();
+    return String.join(System.lineSeparator(), lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+  }
+
+  private String submit(LocalSparkCluster cluster, Map<String, String> environment, String name, String... command)
       throws Exception {
     Path jar = ProjectHome.resolve(ApplicationJars.APPLICATION_JAR);
     assertThat(jar).isRegularFile();
@@ -87,5 +112,6 @@ class SparkSubmitIT {
     assertThat(process.waitFor(8, TimeUnit.MINUTES)).as("%s finished", name).isTrue();
     String output = Files.readString(log, StandardCharsets.UTF_8);
     assertThat(process.exitValue()).as("%s:%n%s", name, output).isZero();
+    return output;
   }
 }

@@ -12,6 +12,8 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -56,6 +58,9 @@ public final class EventProducer {
       Consumer<GeneratedMessage> onMessage) {
     List<Future<RecordMetadata>> pending = new ArrayList<>();
     List<GeneratedMessage> sent = new ArrayList<>();
+    // every send's outcome is checked, kept coordinates or not: the caller's truth already counts the message
+    AtomicLong failed = new AtomicLong();
+    AtomicReference<Exception> firstFailure = new AtomicReference<>();
     long count = 0;
     long start = System.nanoTime();
     long lastReport = start;
@@ -69,7 +74,13 @@ public final class EventProducer {
                 new ProducerRecord<>(
                     topic,
                     message.key().map(EventProducer::bytes).orElse(null),
-                    message.value().map(EventProducer::bytes).orElse(null)));
+                    message.value().map(EventProducer::bytes).orElse(null)),
+                (metadata, error) -> {
+                  if (error != null) {
+                    failed.incrementAndGet();
+                    firstFailure.compareAndSet(null, error);
+                  }
+                });
         onMessage.accept(message);
         count++;
         if (keepCoordinates) {
@@ -84,6 +95,10 @@ public final class EventProducer {
         }
       }
       producer.flush();
+      if (failed.get() > 0) {
+        throw new LakehouseException("producing to topic '" + topic + "' at " + bootstrapServers + " failed for "
+            + failed.get() + " of " + count + " messages: " + firstFailure.get(), firstFailure.get());
+      }
       Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
       List<Produced> produced = new ArrayList<>(pending.size());
       for (int i = 0; i < pending.size(); i++) {
