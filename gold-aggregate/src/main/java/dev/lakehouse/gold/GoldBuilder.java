@@ -10,14 +10,14 @@ import dev.lakehouse.core.config.LakehouseConfig;
 import dev.lakehouse.core.partition.DateRange;
 import dev.lakehouse.core.runs.RunLog;
 import dev.lakehouse.core.runs.RunRecord;
-import dev.lakehouse.core.storage.ConflictRetry;
 import dev.lakehouse.core.storage.TableLocations;
-import io.delta.tables.DeltaTable;
 import java.sql.Date;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,11 +26,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
@@ -42,15 +39,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds gold tables from the silver tables, one event date at a time: each definition's query
- * runs over that date's rows of the append tables it reads and over the upsert tables it reads
- * whole (each read at one pinned version; which tables a query reads comes from its parsed plan)
- * and replaces the date's
- * partition in one commit (replaceWhere), so a rebuild is idempotent and readers see the old or
- * the new partition, never a mix. Other dates' files are not touched. A date is rebuilt when any
- * append table its query reads changed on that date after the build; a change to an upsert table
- * (a dimension) rebuilds nothing: an as-of join on its history keeps past dates stable, and
+ * Builds gold tables from the silver tables, by event date: each definition's query runs once per
+ * date, over that date's rows of the append tables it reads and over the upsert tables it reads
+ * whole (each read at one pinned version; which tables a query reads comes from its parsed plan).
+ * Dates are built in batches of up to {@value #DATES_PER_BATCH}: the per-date results of a table
+ * are written in one commit that replaces exactly the batch's date partitions (replaceWhere on
+ * {@code event_date IN (...)}), so a batch is atomic per table (readers see the old or the new
+ * partitions, never a mix), a rebuild is idempotent, and the commits and jobs a date costs are
+ * shared by its batch. Other dates' files are not touched. A date is rebuilt when any append
+ * table its query reads changed on that date after the build; a change to an upsert table (a
+ * dimension) rebuilds nothing: an as-of join on its history keeps past dates stable, and
  * {@code rerun gold} rebuilds on demand.
+ *
+ * <p>Each date keeps its own run record ({@code _system/runs}) and build records; a batch that
+ * fails marks all its dates failed and records no build for them, so they look stale and are
+ * rebuilt, which is safe.
  *
  * <p>Concurrent builds of the same date (a rerun while the daily job runs) are safe: Delta
  * refuses the commit that lost the race and it is retried; {@link GoldBuildLog} keeps the record
@@ -61,7 +64,17 @@ public final class GoldBuilder {
   public static final String JOB = "gold";
   public static final String RERUN_JOB = "gold-rerun";
   private static final Logger LOG = LoggerFactory.getLogger(GoldBuilder.class);
-  private static final int WRITERS = 2;
+  /**
+   * The dates built together: a month of daily dates in one commit per table. A batch's queries
+   * are planned together, so a bound keeps that planning and each commit's file list small.
+   */
+  static final int DATES_PER_BATCH = 31;
+  /**
+   * The most rows of append tables a batch of several dates holds: its rows are cached, and each
+   * of its dates is built in one task. A date with more is built alone, with the parallelism of
+   * its rows.
+   */
+  static final long BATCH_ROWS = 1_000_000;
 
   /** A session of its own, so the {@code silver_events} view of one build is not another's. */
   private final SparkSession session;
@@ -75,6 +88,7 @@ public final class GoldBuilder {
   private final Set<String> wholeTables = new HashSet<>();
   /** During a build: each upsert table read, with the version it was read at. */
   private final Map<String, Map.Entry<Long, Dataset<Row>>> wholeRows = new TreeMap<>();
+  private final GoldWrites writes;
   private final GoldBuildLog builds;
   private final RunLog runs;
 
@@ -95,6 +109,7 @@ public final class GoldBuilder {
       read.forEach(input -> silver.computeIfAbsent(input.table(), table -> new SilverHistory(session, input.path())));
       read.stream().filter(SilverInput::whole).forEach(input -> wholeTables.add(input.table()));
     }
+    this.writes = new GoldWrites(session, locations);
     this.builds = new GoldBuildLog(session, locations);
     this.runs = new RunLog(session, locations);
   }
@@ -233,23 +248,33 @@ public final class GoldBuilder {
     return versions;
   }
 
-  /** Builds the plan's dates in order, telling {@code progress} after each date. */
+  /**
+   * Builds the plan's dates in order, a batch of consecutive dates at a time, telling {@code
+   * progress} about each date once its batch is written.
+   */
   public GoldRunResult build(GoldPlan plan, String job, Consumer<DateBuild> progress) {
     long start = System.nanoTime();
-    // per-date builds are replaceWhere overwrites: redoing an interrupted one is all it needs
+    // batches are replaceWhere overwrites: redoing an interrupted one is all it needs
     runs.abortLeftovers(job).forEach(leftover ->
         LOG.warn("{} run {} ({}) was interrupted; marked aborted", job, leftover.runId(), leftover.scope()));
     if (plan.isEmpty()) {
       Instant now = Instant.now();
       runs.record(new RunRecord(job + "-" + now.toEpochMilli() + "-" + UUID.randomUUID().toString().substring(0, 8), job,
           "no date to build: up to date with silver version " + plan.silverVersion(), now, now, RunRecord.SUCCEEDED, 0, 0, 0, ""));
+      return new GoldRunResult(List.of(), Duration.ofNanos(System.nanoTime() - start));
     }
+    // one version of each silver table for the whole build: a date changed meanwhile is stale, rebuilt by the next run
+    Map<String, SilverInput> inputs = inputsOf(plan.dates());
+    Map<String, Long> versions = new TreeMap<>();
+    inputs.keySet().forEach(table -> versions.put(table, silver.get(table).currentVersion()));
     List<DateBuild> done = new ArrayList<>();
     try {
-      for (DatePlan date : plan.dates()) {
-        DateBuild build = buildDate(date, job);
-        done.add(build);
-        progress.accept(build);
+      Map<LocalDate, Map<String, Long>> silverRows = silverRows(plan.dates(), inputs.values(), versions);
+      for (List<DatePlan> batch : batches(plan.dates(), silverRows)) {
+        for (DateBuild build : buildBatch(batch, job, versions, silverRows)) {
+          done.add(build);
+          progress.accept(build);
+        }
       }
     } finally {
       wholeRows.values().forEach(rows -> rows.getValue().unpersist());
@@ -258,58 +283,188 @@ public final class GoldBuilder {
     return new GoldRunResult(done, Duration.ofNanos(System.nanoTime() - start));
   }
 
-  private DateBuild buildDate(DatePlan plan, String job) {
+  /** Silver table → input, for the tables the dates' gold tables read. */
+  private Map<String, SilverInput> inputsOf(List<DatePlan> dates) {
+    Map<String, SilverInput> inputs = new TreeMap<>();
+    dates.forEach(date -> date.tables().forEach(table -> reads.get(table).forEach(input -> inputs.put(input.table(), input))));
+    return inputs;
+  }
+
+  /** The silver tables a date's gold tables read. */
+  private Set<String> readBy(DatePlan date) {
+    Set<String> tables = new TreeSet<>();
+    date.tables().forEach(table -> reads.get(table).forEach(input -> tables.add(input.table())));
+    return tables;
+  }
+
+  /**
+   * Consecutive dates, up to {@value #DATES_PER_BATCH} of them and {@value #BATCH_ROWS} rows of
+   * append tables; a date with more rows is a batch of its own.
+   */
+  private List<List<DatePlan>> batches(List<DatePlan> dates, Map<LocalDate, Map<String, Long>> silverRows) {
+    List<List<DatePlan>> batches = new ArrayList<>();
+    List<DatePlan> batch = new ArrayList<>();
+    long batchRows = 0;
+    for (DatePlan date : dates) {
+      long rows = readBy(date).stream().filter(table -> !wholeTables.contains(table))
+          .mapToLong(table -> silverRows.get(date.date()).get(table)).sum();
+      if (!batch.isEmpty() && (batch.size() == DATES_PER_BATCH || batchRows + rows > BATCH_ROWS)) {
+        batches.add(batch);
+        batch = new ArrayList<>();
+        batchRows = 0;
+      }
+      batch.add(date);
+      batchRows += rows;
+    }
+    batches.add(batch);
+    return batches;
+  }
+
+  /**
+   * Builds a batch of dates: a run record per date (so {@code status} and reruns still speak of
+   * dates), but one commit per gold table for the whole batch and one per log, since a commit's
+   * fixed cost, not its rows, is what a small date costs.
+   */
+  private List<DateBuild> buildBatch(List<DatePlan> batch, String job, Map<String, Long> versions,
+      Map<LocalDate, Map<String, Long>> silverRows) {
     Instant started = Instant.now();
     long start = System.nanoTime();
-    LocalDate date = plan.date();
-    String runId = job + "-" + date + "-" + started.toEpochMilli() + "-" + UUID.randomUUID().toString().substring(0, 8);
-    String scope = "event_date " + date + " (" + plan.reason() + ")";
-    Map<String, SilverInput> inputs = new TreeMap<>();
-    plan.tables().forEach(table -> reads.get(table).forEach(input -> inputs.put(input.table(), input)));
-    Map<String, Long> versions = new TreeMap<>();
-    inputs.keySet().forEach(table -> versions.put(table, silver.get(table).currentVersion()));
-    runs.start(RunRecord.running(runId, job, scope, started));
-    session.sparkContext().setJobDescription(JOB + " " + date + " from silver version " + GoldPlan.versionText(versions));
+    String dates = GoldWrites.datesText(batch.stream().map(DatePlan::date).toList());
+    String batchId = job + "-" + dates + "-" + started.toEpochMilli() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    Map<LocalDate, RunRecord> running = new LinkedHashMap<>();
+    for (DatePlan date : batch) {
+      String runId = job + "-" + date.date() + "-" + started.toEpochMilli() + "-" + UUID.randomUUID().toString().substring(0, 8);
+      running.put(date.date(), RunRecord.running(runId, job, "event_date " + date.date() + " (" + date.reason() + ")", started));
+    }
+    runs.start(List.copyOf(running.values()));
+    Map<String, SilverInput> inputs = inputsOf(batch);
+    Map<String, Long> read = new TreeMap<>(versions);
+    read.keySet().retainAll(inputs.keySet());
+    session.sparkContext().setJobDescription(JOB + " " + dates + " from silver version " + GoldPlan.versionText(read));
     List<Dataset<Row>> cached = new ArrayList<>();
-    List<String> views = new ArrayList<>();
     try {
-      long silverRows = 0;
-      for (SilverInput input : inputs.values()) {
-        Dataset<Row> rows;
-        if (input.whole()) {
-          rows = wholeRows(input, versions.get(input.table())); // kept for the build's other dates
-        } else {
-          rows = dateRows(input, versions.get(input.table()), date).cache();
-          cached.add(rows);
-        }
-        silverRows += rows.count();
-        for (String view : input.viewNames()) {
-          rows.createOrReplaceTempView(view);
-          views.add(view);
-        }
-      }
-      Map<String, Long> written = new LinkedHashMap<>();
+      Map<String, GoldWrites.Commit> commits = writes.write(queries(batch, inputs.values(), versions, cached), batchId, batch.size() > 1);
+      // the dates were built together, not one after another: each gets an even share of the batch's time
+      Duration duration = Duration.ofNanos(System.nanoTime() - start).dividedBy(batch.size());
+      Instant ended = Instant.now();
+      List<DateBuild> built = new ArrayList<>();
       List<GoldBuildLog.Build> recorded = new ArrayList<>();
-      Map<String, Commit> commits = writeTables(plan.tables(), date, runId);
-      commits.forEach((table, commit) -> {
-        written.put(table, commit.rows());
-        Map<String, Long> read = new TreeMap<>();
-        reads.get(table).forEach(input -> read.put(input.table(), versions.get(input.table())));
-        recorded.add(new GoldBuildLog.Build(table, date, read, commit.version(), runId, Instant.now()));
-      });
+      List<RunRecord> outcomes = new ArrayList<>();
+      for (DatePlan date : batch) {
+        String runId = running.get(date.date()).runId();
+        Map<String, Long> written = new LinkedHashMap<>();
+        for (String table : date.tables()) {
+          Map<String, Long> tableRead = new TreeMap<>();
+          reads.get(table).forEach(input -> tableRead.put(input.table(), versions.get(input.table())));
+          GoldWrites.Commit commit = commits.get(table);
+          written.put(table, commit.rows().getOrDefault(date.date(), 0L));
+          recorded.add(new GoldBuildLog.Build(table, date.date(), tableRead, commit.version(), runId, ended));
+        }
+        Map<String, Long> dateRead = new TreeMap<>(versions);
+        dateRead.keySet().retainAll(readBy(date));
+        long rowsIn = dateRead.keySet().stream().mapToLong(table -> silverRows.get(date.date()).get(table)).sum();
+        long rowsOut = written.values().stream().mapToLong(Long::longValue).sum();
+        outcomes.add(new RunRecord(runId, job, running.get(date.date()).scope(), started, ended, RunRecord.SUCCEEDED,
+            rowsIn, rowsOut, 0, ""));
+        built.add(new DateBuild(date.date(), date.reason(), dateRead, rowsIn, written, duration));
+      }
       builds.record(recorded);
-      long rowsOut = written.values().stream().mapToLong(Long::longValue).sum();
-      runs.record(new RunRecord(runId, job, scope, started, Instant.now(), RunRecord.SUCCEEDED, silverRows, rowsOut, 0, ""));
-      LOG.debug("gold {}: {} silver rows (versions {}) -> {}", date, silverRows, versions, written);
-      return new DateBuild(date, plan.reason(), versions, silverRows, written, Duration.ofNanos(System.nanoTime() - start));
+      runs.record(outcomes);
+      LOG.debug("gold {} from silver versions {}: {}", dates, read, commits);
+      return built;
     } catch (RuntimeException e) {
-      runs.record(new RunRecord(runId, job, scope, started, Instant.now(), RunRecord.FAILED, 0, 0, 0,
-          String.valueOf(e.getMessage())));
+      Instant failed = Instant.now();
+      runs.record(running.values().stream().map(run -> new RunRecord(run.runId(), job, run.scope(), started, failed,
+          RunRecord.FAILED, 0, 0, 0, String.valueOf(e.getMessage()))).toList());
       throw e;
     } finally {
-      views.forEach(view -> session.catalog().dropTempView(view));
       cached.forEach(Dataset::unpersist);
     }
+  }
+
+  /**
+   * Date → silver table → its rows the date's queries see: an append table's rows of the date,
+   * counted for all dates in one aggregate query; an upsert table's rows, all of them.
+   */
+  private Map<LocalDate, Map<String, Long>> silverRows(List<DatePlan> plan, Collection<SilverInput> inputs,
+      Map<String, Long> versions) {
+    List<LocalDate> dates = plan.stream().map(DatePlan::date).toList();
+    Map<LocalDate, Map<String, Long>> counts = new TreeMap<>();
+    dates.forEach(date -> counts.put(date, new TreeMap<>()));
+    for (SilverInput input : inputs) {
+      long version = versions.get(input.table());
+      Map<LocalDate, Long> byDate = new HashMap<>();
+      if (input.whole()) {
+        long rows = wholeRows(input, version).count();
+        dates.forEach(date -> byDate.put(date, rows));
+      } else if (version >= 0) {
+        for (Row row : datesRows(input, version, dates).groupBy(GoldDefinition.PARTITION_COLUMN).count().collectAsList()) {
+          byDate.put(row.getDate(0).toLocalDate(), row.getLong(1));
+        }
+      }
+      dates.forEach(date -> counts.get(date).put(input.table(), byDate.getOrDefault(date, 0L)));
+    }
+    return counts;
+  }
+
+  /**
+   * Gold table → date → its query's result for the date. Each result is analyzed when it is
+   * made, so it keeps the rows the views held then: the views can be bound to the next date
+   * without changing it. The queries are checked before anything is written.
+   *
+   * <p>An append table's rows of the batch are read once and cached ({@code cached} gets them):
+   * a Delta scan per date would list and prune the table's files once per date. In a batch of
+   * several dates each date's rows are one partition, so its query runs as a few one-task stages
+   * (see {@link GoldWrites#write}); the batch's row bound keeps them small, and the dates, run
+   * side by side, give the parallelism. A date alone keeps the parallel plan: its data may be big.
+   */
+  private Map<GoldDefinition, Map<LocalDate, Dataset<Row>>> queries(List<DatePlan> batch, Collection<SilverInput> inputs,
+      Map<String, Long> versions, List<Dataset<Row>> cached) {
+    List<LocalDate> dates = batch.stream().map(DatePlan::date).toList();
+    Map<String, Dataset<Row>> batchRows = new TreeMap<>();
+    for (SilverInput input : inputs) {
+      long version = versions.get(input.table());
+      if (!input.whole() && version >= 0) {
+        Dataset<Row> rows = datesRows(input, version, dates).cache();
+        cached.add(rows);
+        rows.count(); // filled here, once: adaptive execution would fill it in a job per scan of it
+        batchRows.put(input.table(), rows);
+      }
+    }
+    Map<GoldDefinition, Map<LocalDate, Dataset<Row>>> results = new LinkedHashMap<>();
+    List<String> views = new ArrayList<>();
+    try {
+      for (DatePlan date : batch) {
+        for (SilverInput input : inputs) {
+          Dataset<Row> rows = input.whole() ? wholeRows(input, versions.get(input.table()))
+              : batchRows.containsKey(input.table()) ? dateRows(batchRows.get(input.table()), date.date(), batch.size() > 1)
+              : rows(input, -1);
+          for (String view : input.viewNames()) {
+            rows.createOrReplaceTempView(view);
+            views.add(view);
+          }
+        }
+        for (String table : date.tables()) {
+          GoldDefinition definition = definition(table);
+          results.computeIfAbsent(definition, d -> new LinkedHashMap<>()).put(date.date(),
+              GoldWrites.ownDateOnly(query(definition), definition, date.date()));
+        }
+      }
+    } finally {
+      views.stream().distinct().forEach(view -> session.catalog().dropTempView(view));
+    }
+    return results;
+  }
+
+  /** One date's rows of an append table's batch rows; in one partition when {@code oneTask}. */
+  private static Dataset<Row> dateRows(Dataset<Row> batchRows, LocalDate date, boolean oneTask) {
+    Dataset<Row> rows = batchRows.where(col(GoldDefinition.PARTITION_COLUMN).equalTo(lit(Date.valueOf(date))));
+    return oneTask ? rows.coalesce(1) : rows;
+  }
+
+  /** The rows of some dates of an append table at a pinned version. */
+  private Dataset<Row> datesRows(SilverInput input, long version, List<LocalDate> dates) {
+    return rows(input, version).where(col(GoldDefinition.PARTITION_COLUMN).isin(GoldWrites.sqlDates(dates)));
   }
 
   /** An upsert table at a version, read once per build (each date reads it whole). */
@@ -321,105 +476,19 @@ public final class GoldBuilder {
     if (kept != null) {
       kept.getValue().unpersist();
     }
-    Dataset<Row> rows = dateRows(input, version, null).cache();
+    Dataset<Row> rows = rows(input, version).cache();
     wholeRows.put(input.table(), Map.entry(version, rows));
     return rows;
   }
 
-  /**
-   * The date's rows of one append table (an upsert table's rows, all of them) at a pinned
-   * version; none when the table does not exist yet.
-   */
-  private Dataset<Row> dateRows(SilverInput input, long version, LocalDate date) {
-    SilverHistory history = silver.get(input.table());
+  /** A silver table's rows at a pinned version; none when the table does not exist yet. */
+  private Dataset<Row> rows(SilverInput input, long version) {
     if (version < 0) {
       return input.schema() == null
           ? session.emptyDataFrame().selectExpr("CAST(NULL AS DATE) AS " + GoldDefinition.PARTITION_COLUMN).limit(0)
           : session.createDataFrame(List.of(), input.schema());
     }
-    Dataset<Row> rows = session.read().format("delta").option("versionAsOf", version).load(history.path());
-    return input.whole() ? rows : rows.where(col(GoldDefinition.PARTITION_COLUMN).equalTo(lit(Date.valueOf(date))));
-  }
-
-  /**
-   * Writes the tables two at a time: each commit is small and mostly waits on Delta's log, so
-   * two in flight use the cores better. The queries are checked before anything is written.
-   */
-  private Map<String, Commit> writeTables(List<String> tables, LocalDate date, String runId) {
-    Map<String, Dataset<Row>> results = new LinkedHashMap<>();
-    for (String table : tables) {
-      results.put(table, query(definition(table)));
-    }
-    ExecutorService writers = Executors.newFixedThreadPool(WRITERS, runnable -> {
-      Thread thread = new Thread(runnable, "gold-writer-" + date);
-      thread.setDaemon(true);
-      return thread;
-    });
-    try {
-      Map<String, Future<Commit>> pending = new LinkedHashMap<>();
-      results.forEach((table, result) -> pending.put(table, writers.submit(() -> ConflictRetry.onConflict(
-          "gold/" + table + " " + date, () -> replacePartition(definition(table), result, date, runId)))));
-      Map<String, Commit> commits = new LinkedHashMap<>();
-      for (Map.Entry<String, Future<Commit>> entry : pending.entrySet()) {
-        commits.put(entry.getKey(), await(entry.getValue()));
-      }
-      return commits;
-    } finally {
-      writers.shutdownNow();
-    }
-  }
-
-  private static Commit await(Future<Commit> commit) {
-    try {
-      return commit.get();
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      throw new LakehouseException("gold write failed: " + e.getCause(), e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new LakehouseException("interrupted while writing gold", e);
-    }
-  }
-
-  /** A gold commit: its version and the rows it wrote. */
-  private record Commit(long version, long rows) {}
-
-  /**
-   * Atomic per date: the partition's old files are removed and the new ones added in one Delta
-   * commit. The commit carries a token in its user metadata so its version can be found even
-   * when other writers commit right after it.
-   */
-  private Commit replacePartition(GoldDefinition definition, Dataset<Row> result, LocalDate date, String runId) {
-    String path = locations.gold(definition.table());
-    String token = runId + "/" + definition.table();
-    try {
-      result.write().format("delta").mode("overwrite").partitionBy(GoldDefinition.PARTITION_COLUMN)
-          .option("replaceWhere", GoldDefinition.PARTITION_COLUMN + " = DATE'" + date + "'")
-          .option("userMetadata", token)
-          .save(path);
-    } catch (Exception e) { // AnalysisException is checked in Java's eyes, but Scala code throws it undeclared
-      if (!(e instanceof AnalysisException)) {
-        throw e;
-      }
-      throw new LakehouseException("cannot write gold/" + definition.table() + " for " + date + ": " + firstLine(e)
-          + ". If its columns changed (" + definition.origin() + "), the existing table " + path
-          + " no longer matches; move it away and rebuild it with `./lakehouse rerun gold`", e);
-    }
-    if (!DeltaTable.isDeltaTable(session, path)) {
-      return new Commit(-1, 0); // an empty result for a table that does not exist yet: nothing to create
-    }
-    List<Row> history = DeltaTable.forPath(session, path).history(100).select("version", "operationMetrics", "userMetadata")
-        .collectAsList();
-    for (Row commit : history) {
-      if (token.equals(commit.getString(2))) {
-        scala.collection.Map<String, String> metrics = commit.getMap(1);
-        return new Commit(commit.getLong(0), Long.parseLong(metrics.get("numOutputRows").getOrElse(() -> "0")));
-      }
-    }
-    // Delta makes no commit for an empty result replacing an empty partition: nothing changed
-    return new Commit(history.isEmpty() ? -1 : history.get(0).getLong(0), 0);
+    return session.read().format("delta").option("versionAsOf", version).load(silver.get(input.table()).path());
   }
 
   private Dataset<Row> query(GoldDefinition definition) {
@@ -458,7 +527,7 @@ public final class GoldBuilder {
     }
   }
 
-  private static String firstLine(Exception e) {
+  static String firstLine(Exception e) {
     String message = String.valueOf(e.getMessage());
     int newline = message.indexOf('\n');
     return newline < 0 ? message : message.substring(0, newline);

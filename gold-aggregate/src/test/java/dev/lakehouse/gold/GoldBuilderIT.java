@@ -226,6 +226,109 @@ class GoldBuilderIT {
         .hasMessageContaining("event_dat");
   }
 
+  @Test
+  void datesBuiltInBatchesEqualTheTruthPerDateWithOneCommitPerTablePerBatchAndAOneDateRerunTouchesOnlyItsDate() {
+    LakehouseConfig config = config();
+    GroundTruth truth = new GroundTruth(true);
+    // an event an hour: on-time events over five weeks, more dates than one batch holds
+    produce(config, new GeneratorSpec(900, 46, 0.05, 0.05, 0.03, 3, 500, 200, Optional.of(BASE), java.time.Duration.ofHours(1)),
+        truth::record);
+    refine(config);
+    GoldBuilder gold = builder(config);
+    List<LocalDate> dates = new ArrayList<>(new TreeSet<>(truth.byEventDate().keySet()));
+    assertThat(dates).hasSizeGreaterThan(GoldBuilder.DATES_PER_BATCH);
+    int batches = (dates.size() + GoldBuilder.DATES_PER_BATCH - 1) / GoldBuilder.DATES_PER_BATCH;
+
+    List<DateBuild> told = new ArrayList<>();
+    GoldRunResult result = gold.build(gold.plan(), GoldBuilder.JOB, told::add);
+
+    assertThat(told).isEqualTo(result.dates());
+    assertThat(result.dates()).extracting(DateBuild::date).containsExactlyElementsOf(dates);
+    Map<String, List<Map<String, Object>>> expected = ExpectedGold.of(truth.events());
+    for (DateBuild build : result.dates()) {
+      assertThat(build.silverRows()).as("silver rows of %s", build.date()).isEqualTo(truth.byEventDate().get(build.date()).events());
+      Map<String, Long> rows = new HashMap<>();
+      expected.forEach((table, tableRows) -> rows.put(table, (long) ExpectedGold.on(tableRows, build.date()).size()));
+      assertThat(build.rowsByTable()).as("gold rows of %s", build.date()).isEqualTo(rows);
+      assertThat(build.reason()).isEqualTo("never built");
+    }
+    assertGoldEqualsTruth(config, truth.events());
+    TableLocations locations = new TableLocations(config.storage());
+    for (String table : GoldDefinitions.BUILT_IN) {
+      assertThat(DeltaTable.forPath(spark, locations.gold(table)).history().count()).as("commits of gold.%s", table)
+          .isEqualTo(batches);
+    }
+    Map<String, Map<String, Object>> runs = new HashMap<>();
+    KernelTableReader.local().readAll(locations.system(RunLog.TABLE)).stream()
+        .filter(run -> run.get("job").equals(GoldBuilder.JOB))
+        .forEach(run -> assertThat(runs.put((String) run.get("scope"), run)).isNull());
+    assertThat(runs.keySet()).isEqualTo(dates.stream().map(date -> "event_date " + date + " (never built)").collect(Collectors.toSet()));
+    for (LocalDate date : dates) {
+      assertThat(runs.get("event_date " + date + " (never built)")).containsEntry("status", "succeeded")
+          .containsEntry("rows_in", truth.byEventDate().get(date).events())
+          .containsEntry("rows_out", expected.values().stream().mapToLong(rows -> ExpectedGold.on(rows, date).size()).sum());
+    }
+    assertThat(gold.plan().isEmpty()).isTrue();
+
+    // a one-date rerun after the batches: one commit per table, over that date only
+    LocalDate rerun = dates.get(dates.size() / 2);
+    Map<String, Map<String, Set<String>>> before = goldFiles(config);
+    GoldRunResult one = gold.build(gold.planRange(DateRange.of(rerun)), GoldBuilder.RERUN_JOB, build -> { });
+    assertThat(one.dates()).singleElement().satisfies(build -> {
+      assertThat(build.silverRows()).isEqualTo(truth.byEventDate().get(rerun).events());
+      expected.forEach((table, rows) ->
+          assertThat(build.rowsByTable()).containsEntry(table, (long) ExpectedGold.on(rows, rerun).size()));
+    });
+    assertGoldEqualsTruth(config, truth.events());
+    assertUntouchedDatesKeptTheirFiles(before, goldFiles(config), Set.of(rerun));
+    for (String table : GoldDefinitions.BUILT_IN) {
+      assertThat(goldFiles(config).get(table).get(rerun.toString())).as("files of gold.%s %s", table, rerun)
+          .doesNotContainAnyElementsOf(before.get(table).get(rerun.toString()));
+      assertThat(DeltaTable.forPath(spark, locations.gold(table)).history().count()).isEqualTo(batches + 1);
+    }
+    assertThat(gold.plan().isEmpty()).isTrue();
+  }
+
+  @Test
+  void eachDatesQueryOfABatchSeesOnlyThatDatesRowsAndMayNotReturnAnotherDate() throws Exception {
+    LakehouseConfig base = config();
+    GroundTruth truth = new GroundTruth(true);
+    produce(base, 800, 47, BASE, truth);
+    refine(base);
+    assertThat(truth.byEventDate()).hasSizeGreaterThan(2);
+    Path definitions = Files.createDirectories(root.resolve("definitions/gold"));
+    // no GROUP BY: only the view bound to its date when the query was made keeps it to one date
+    Files.writeString(definitions.resolve("per_date.sql"), "SELECT max(event_date) AS event_date, count(*) AS n FROM silver_events");
+    LakehouseConfig config = base.withDefinitions(new dev.lakehouse.core.config.DefinitionsConfig(root.resolve("definitions").toString()));
+    GoldBuilder gold = new GoldBuilder(spark, config, GoldDefinitions.load(config.definitions().folder("gold")));
+
+    gold.build(gold.plan(), GoldBuilder.JOB, build -> { });
+
+    Map<Object, Object> expected = new HashMap<>();
+    truth.byEventDate().forEach((date, totals) -> expected.put(date, totals.events()));
+    Map<Object, Object> actual = new HashMap<>();
+    KernelTableReader.local().readAll(gold.goldTable("per_date")).forEach(row ->
+        assertThat(actual.put(row.get("event_date"), row.get("n"))).isNull());
+    assertThat(actual).isEqualTo(expected);
+    assertThat(DeltaTable.forPath(spark, gold.goldTable("per_date")).history().count()).isEqualTo(1);
+
+    // alone, a date's rows of another date were refused by its replaceWhere; a batch's names them all
+    Files.delete(definitions.resolve("per_date.sql"));
+    Path nextDay = definitions.resolve("next_day.sql");
+    Files.writeString(nextDay, "SELECT date_add(event_date, 1) AS event_date, count(*) AS n FROM silver_events GROUP BY 1");
+    GoldBuilder shifted = new GoldBuilder(spark, config, GoldDefinitions.load(config.definitions().folder("gold")));
+    assertThatThrownBy(() -> shifted.build(shifted.plan(), GoldBuilder.JOB, build -> { }))
+        .isInstanceOf(LakehouseException.class)
+        .hasMessageMatching("gold definition next_day \\(" + java.util.regex.Pattern.quote(nextDay.toString()) + "\\) returned a row"
+            + " whose event_date is not \\d{4}-\\d{2}-\\d{2}, the date it was built for; its event_date must be that of the"
+            + " silver rows it reads");
+    assertThat(DeltaTable.isDeltaTable(spark, shifted.goldTable("next_day"))).isFalse();
+    List<Map<String, Object>> failed = KernelTableReader.local().readAll(new TableLocations(config.storage()).system(RunLog.TABLE))
+        .stream().filter(run -> run.get("job").equals(GoldBuilder.JOB) && run.get("status").equals("failed")).toList();
+    assertThat(failed).hasSize(truth.byEventDate().size()).allSatisfy(run ->
+        assertThat((String) run.get("message")).startsWith("gold definition next_day"));
+  }
+
   private static Set<LocalDate> dates(GoldPlan plan) {
     return plan.dates().stream().map(DatePlan::date).collect(Collectors.toCollection(TreeSet::new));
   }
@@ -274,7 +377,12 @@ class GoldBuilderIT {
 
   private static void produce(LakehouseConfig config, long count, long seed, Instant base,
       java.util.function.Consumer<dev.lakehouse.testing.generator.GeneratedMessage> onMessage) {
-    TestLake.produce(config, GeneratorSpec.defaults(count, seed).withBaseTime(base), false, onMessage);
+    produce(config, GeneratorSpec.defaults(count, seed).withBaseTime(base), onMessage);
+  }
+
+  private static void produce(LakehouseConfig config, GeneratorSpec spec,
+      java.util.function.Consumer<dev.lakehouse.testing.generator.GeneratedMessage> onMessage) {
+    TestLake.produce(config, spec, false, onMessage);
   }
 
   /** Bronze then silver for what was produced since the last call. */

@@ -57,12 +57,25 @@ public final class RunLog {
    * the outcome's MERGE replaces both.
    */
   public void start(RunRecord running) {
-    LogAppend.append(spark, path, SCHEMA, List.of(row(running)));
+    start(List.of(running));
+  }
+
+  /**
+   * Runs that start together (gold builds a batch of dates, a run per date): their {@code running}
+   * rows in one commit, as {@link #start(RunRecord)} does for one.
+   */
+  public void start(List<RunRecord> running) {
+    LogAppend.append(spark, path, SCHEMA, running.stream().map(RunLog::row).toList());
   }
 
   /** A run's outcome; it replaces the run's {@code running} row. */
   public void record(RunRecord run) {
-    KeyedInsert.upsert(spark, path, SCHEMA, List.of(row(run)), "existing.run_id = incoming.run_id");
+    record(List.of(run));
+  }
+
+  /** The outcomes of runs that end together, in one MERGE; each replaces its run's {@code running} row. */
+  public void record(List<RunRecord> runs) {
+    KeyedInsert.upsert(spark, path, SCHEMA, runs.stream().map(RunLog::row).toList(), "existing.run_id = incoming.run_id");
   }
 
   /** A run of {@code job} that was interrupted: its id and scope. */

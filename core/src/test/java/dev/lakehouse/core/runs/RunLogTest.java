@@ -57,6 +57,26 @@ class RunLogTest {
   }
 
   @Test
+  void runsStartedAndRecordedTogetherKeepOneRowEach() {
+    RunLog log = new RunLog(TestSpark.session(ConfigLoader.defaultsOnly().s3()), new TableLocations(new StorageConfig(root.toString())));
+    Instant start = Instant.parse("2026-11-20T10:00:00Z");
+    log.start(List.of(RunRecord.running("g-1", "gold", "event_date 2026-11-19 (never built)", start),
+        RunRecord.running("g-2", "gold", "event_date 2026-11-20 (never built)", start)));
+    log.start(RunRecord.running("s-1", "silver", "bronze batch 0", start));
+
+    log.record(List.of(
+        new RunRecord("g-1", "gold", "event_date 2026-11-19 (never built)", start, start.plusSeconds(5), RunRecord.SUCCEEDED, 7, 3, 0, ""),
+        new RunRecord("g-2", "gold", "event_date 2026-11-20 (never built)", start, start.plusSeconds(5), RunRecord.SUCCEEDED, 9, 4, 0, "")));
+
+    Map<String, List<Object>> runs = new java.util.HashMap<>();
+    KernelTableReader.local().readAll(log.path()).forEach(row ->
+        assertThat(runs.put((String) row.get("run_id"), List.of(row.get("status"), row.get("rows_in")))).isNull());
+    assertThat(runs).containsExactlyInAnyOrderEntriesOf(Map.of(
+        "g-1", List.of("succeeded", 7L), "g-2", List.of("succeeded", 9L), "s-1", List.of("running", 0L)));
+    assertThat(log.abortLeftovers("gold")).isEmpty();
+  }
+
+  @Test
   void statusIsOneOfTheFour() {
     Instant now = Instant.now();
     assertThatThrownBy(() -> new RunRecord("r", "j", "s", now, now, "done", 0, 0, 0, ""))
