@@ -98,7 +98,7 @@ class SparkSubmitIT {
     Path jar = ProjectHome.resolve(ApplicationJars.APPLICATION_JAR);
     assertThat(jar).isRegularFile();
     List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
-    line.addAll(List.of(System.getProperty("lakehouse.test.java17.flags", "").split("\\s+")));
+    line.addAll(List.of(System.getProperty("lakehouse.test.child.flags", "").split("\\s+")));
     line.addAll(List.of("-cp", ProjectHome.resolve(LocalSparkCluster.JARS) + "/*", "org.apache.spark.deploy.SparkSubmit",
         "--master", cluster.masterUrl(), "--deploy-mode", "client", "--name", name,
         "--class", LakehouseCli.class.getName(), "--conf", "spark.executor.memory=768m", jar.toString()));

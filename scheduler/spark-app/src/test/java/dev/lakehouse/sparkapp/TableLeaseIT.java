@@ -87,7 +87,7 @@ class TableLeaseIT {
     try (TableLease held = TableLease.acquire(hadoop(), root, "bronze_clickstream", "lakehouse run", Duration.ZERO, message -> { })) {
       Path log = folder.resolve("ingest.log");
       List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
-      command.addAll(List.of(System.getProperty("lakehouse.test.java17.flags", "").split("\\s+")));
+      command.addAll(List.of(System.getProperty("lakehouse.test.child.flags", "").split("\\s+")));
       command.addAll(List.of("-D" + ProjectHome.PROPERTY + "=" + ProjectHome.get(), "-cp", System.getProperty("java.class.path"),
           LakehouseCli.class.getName(), "ingest", "--once"));
       command.removeIf(String::isBlank);

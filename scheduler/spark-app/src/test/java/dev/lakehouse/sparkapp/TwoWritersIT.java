@@ -93,7 +93,7 @@ class TwoWritersIT {
   private static Process start(Map<String, String> environment, Path log, String table, String writer, int commits)
       throws Exception {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx768m"));
-    command.addAll(List.of(System.getProperty("lakehouse.test.java17.flags", "").split("\\s+")));
+    command.addAll(List.of(System.getProperty("lakehouse.test.child.flags", "").split("\\s+")));
     command.addAll(List.of("-D" + ProjectHome.PROPERTY + "=" + ProjectHome.get(), "-cp", System.getProperty("java.class.path"),
         ConcurrentAppender.class.getName(), table, writer, Integer.toString(commits)));
     command.removeIf(String::isBlank);

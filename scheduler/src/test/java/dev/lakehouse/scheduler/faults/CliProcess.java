@@ -35,7 +35,7 @@ public final class CliProcess {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx2g");
-    command.addAll(List.of(System.getProperty("lakehouse.test.java17.flags", "").split("\\s+")));
+    command.addAll(List.of(System.getProperty("lakehouse.test.child.flags", "").split("\\s+")));
     command.add("-D" + ProjectHome.PROPERTY + "=" + ProjectHome.get());
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
