@@ -4,6 +4,7 @@ import dev.lakehouse.core.LakehouseException;
 import dev.lakehouse.core.config.LakehouseConfig;
 import dev.lakehouse.devtools.bench.Comparison;
 import dev.lakehouse.devtools.bench.Report;
+import dev.lakehouse.core.progress.Progress;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -59,19 +60,22 @@ final class BenchAllCommand implements Callable<Integer> {
     EnumSet<Part> chosen = parts.isEmpty() ? EnumSet.allOf(Part.class) : EnumSet.copyOf(parts);
     System.out.printf("bench all: %s; report %s%n", chosen, report.json());
     boolean correct = true;
-    for (Part part : chosen) {
-      long started = System.nanoTime();
-      System.out.printf("%n== bench %s ==%n", part);
-      Comparison comparison = switch (part) {
-        case ingest -> BenchIngestCommand.measure(config, ingestEvents, options.keep);
-        case silver -> BenchSilverCommand.measure(config, silverEvents, options.keep);
-        case views -> BenchViewsCommand.measure(config, viewHistory, viewNewShare, "hourly_trends", options.keep);
-        case gold -> BenchGoldCommand.measure(config, goldDates, goldEventsPerDate, options.keep);
-        case latency -> BenchLatencyCommand.measure(config, latencyMinutes, latencyRate, options.keep);
-      };
-      correct &= !Boolean.FALSE.equals(comparison.data().get("same_rows"));
-      report.add(comparison);
-      System.out.printf("bench %s took %.0f s%n", part, (System.nanoTime() - started) / 1e9);
+    try (Progress progress = Progress.start("bench all", chosen.size(), "parts")) {
+      for (Part part : chosen) {
+        long started = System.nanoTime();
+        System.out.printf("%n== bench %s ==%n", part);
+        Comparison comparison = switch (part) {
+          case ingest -> BenchIngestCommand.measure(config, ingestEvents, options.keep);
+          case silver -> BenchSilverCommand.measure(config, silverEvents, options.keep);
+          case views -> BenchViewsCommand.measure(config, viewHistory, viewNewShare, "hourly_trends", options.keep);
+          case gold -> BenchGoldCommand.measure(config, goldDates, goldEventsPerDate, options.keep);
+          case latency -> BenchLatencyCommand.measure(config, latencyMinutes, latencyRate, options.keep);
+        };
+        correct &= !Boolean.FALSE.equals(comparison.data().get("same_rows"));
+        report.add(comparison);
+        String took = String.format("bench %s took %.0f s", part, (System.nanoTime() - started) / 1e9);
+        progress.stepAndPrint(1, took);
+      }
     }
     System.out.printf("%n%s", Report.markdownTable(report.comparisons()));
     BenchReports.printWhere(report);

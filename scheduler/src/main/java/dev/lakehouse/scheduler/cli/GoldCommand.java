@@ -12,6 +12,7 @@ import dev.lakehouse.gold.GoldBuilder;
 import dev.lakehouse.gold.GoldDefinitions;
 import dev.lakehouse.gold.GoldPlan;
 import dev.lakehouse.gold.GoldRunResult;
+import dev.lakehouse.core.progress.Progress;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -81,17 +82,20 @@ public final class GoldCommand implements Callable<Integer> {
       }
       return Optional.empty();
     }
-    GoldRunResult result = gold.build(plan, job, build -> print(build, out));
+    GoldRunResult result;
+    try (Progress progress = Progress.start(job, plan.dates().size(), "dates", out)) {
+      result = gold.build(plan, job, build -> progress.step(1, line(build)));
+    }
     out.printf("gold: %d date(s) built in %.1f s; tables under %s%n", result.dates().size(),
         result.duration().toMillis() / 1000.0, gold.goldFolder());
     return Optional.of(result);
   }
 
-  private static void print(DateBuild build, PrintStream out) {
+  private static String line(DateBuild build) {
     String rows = build.rowsByTable().entrySet().stream()
         .map(entry -> String.format("%s %,d", entry.getKey(), entry.getValue()))
         .collect(Collectors.joining(", "));
-    out.printf("  %s  %,d silver rows -> %s  (%.1f s; %s)%n", build.date(), build.silverRows(), rows,
+    return String.format("  %s  %,d silver rows -> %s  (%.1f s; %s)", build.date(), build.silverRows(), rows,
         build.duration().toMillis() / 1000.0, build.reason());
   }
 }

@@ -7,6 +7,7 @@ import dev.lakehouse.core.config.Durations;
 import dev.lakehouse.core.config.LakehouseConfig;
 import dev.lakehouse.core.config.SourceConfig;
 import dev.lakehouse.core.spark.SparkSessions;
+import dev.lakehouse.core.progress.Progress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -60,8 +61,11 @@ public final class IngestCommand implements Callable<Integer> {
           java.time.Duration.ZERO));
     }
     if (once) {
-      try {
-        sources.forEach(source -> print(ingest.runUntilCaughtUp(source)));
+      try (Progress progress = Progress.start("ingest", sources.size(), "sources")) {
+        for (SourceConfig source : sources) {
+          String done = describe(ingest.runUntilCaughtUp(source));
+          progress.stepAndPrint(1, done);
+        }
       } finally {
         leases.forEach(dev.lakehouse.core.storage.TableLease::close);
       }
@@ -90,7 +94,11 @@ public final class IngestCommand implements Callable<Integer> {
   }
 
   public static void print(IngestResult result) {
-    System.out.printf("bronze/%s: %,d new records in %d batches, %.1f s (%,.0f records/s) -> %s%n",
+    System.out.println(describe(result));
+  }
+
+  static String describe(IngestResult result) {
+    return String.format("bronze/%s: %,d new records in %d batches, %.1f s (%,.0f records/s) -> %s",
         result.source(), result.rows(), result.batches(), result.duration().toMillis() / 1000.0,
         result.rowsPerSecond(), result.table());
   }

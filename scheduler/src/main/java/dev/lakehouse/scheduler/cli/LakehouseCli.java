@@ -30,6 +30,7 @@ import picocli.CommandLine.Option;
       RunCommand.class,
       ServeCommand.class,
       StatusCommand.class,
+      UiCommand.class,
       SqlCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -38,6 +38,13 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--serve", description = "Also serve gold and views over JDBC/ODBC, as `lakehouse serve` does.")
   boolean serve;
 
+  @Option(names = "--ui", description = "Also serve the web console, as `lakehouse ui` does (on 127.0.0.1).")
+  boolean ui;
+
+  @Option(names = "--ui-port", description = "The console's port (default: ${DEFAULT-VALUE}; 0 picks a free one).",
+      defaultValue = "" + UiCommand.DEFAULT_PORT)
+  int uiPort;
+
   @Override
   public Integer call() {
     PipelineRuntime runtime = root.runtime("lakehouse-run", definitions);
@@ -50,6 +57,10 @@ final class RunCommand implements Callable<Integer> {
       JdbcServer server = ServeCommand.start(runtime);
       // stopped first: no new queries while the jobs wind down
       ShutdownHookManager.get().addShutdownHook(server::close, STOP_PRIORITY + 1);
+    }
+    if (ui) {
+      dev.lakehouse.scheduler.console.ConsoleServer console = UiCommand.start(runtime, "127.0.0.1", uiPort);
+      ShutdownHookManager.get().addShutdownHook(console::close, STOP_PRIORITY + 1);
     }
     System.out.println("lakehouse run: streaming and scheduling; Ctrl-C or SIGTERM stops after running jobs finish");
     service.awaitStreams();

@@ -4,6 +4,7 @@ import dev.lakehouse.core.storage.TableLease;
 import dev.lakehouse.scheduler.pipeline.PipelineRuntime;
 import dev.lakehouse.silver.SilverRefine;
 import dev.lakehouse.silver.SilverRunResult;
+import dev.lakehouse.core.progress.Progress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,31 +43,38 @@ public final class SilverCommand implements Callable<Integer> {
     } else {
       tables.forEach(table -> refines.addAll(runtime.silverRefines(Optional.of(table))));
     }
-    for (SilverRefine refine : refines) {
-      if (tables == null && !refine.bronzeExists()) {
-        System.out.printf("silver/%s: bronze/%s has no data yet; ingest first (`./lakehouse ingest --once`)%n",
-            refine.table().name(), refine.table().source());
-        continue;
-      }
-      try (TableLease lease = runtime.writing("silver_" + refine.table().name(), "lakehouse silver", PipelineRuntime.WRITE_WAIT)) {
-        print(refine.run(), refine);
+    try (Progress progress = Progress.start("silver", refines.size(), "tables")) {
+      for (SilverRefine refine : refines) {
+        if (tables == null && !refine.bronzeExists()) {
+          progress.stepAndPrint(1, String.format("silver/%s: bronze/%s has no data yet; ingest first (`./lakehouse ingest --once`)",
+              refine.table().name(), refine.table().source()));
+          continue;
+        }
+        try (TableLease lease = runtime.writing("silver_" + refine.table().name(), "lakehouse silver", PipelineRuntime.WRITE_WAIT)) {
+          String done = describe(refine.run(), refine);
+          progress.stepAndPrint(1, done);
+        }
       }
     }
     return 0;
   }
 
   public static void print(SilverRunResult result, SilverRefine refine) {
+    System.out.println(describe(result, refine));
+  }
+
+  /** What a run did, in the lines {@code silver} prints. */
+  static String describe(SilverRunResult result, SilverRefine refine) {
     if (!refine.table().isAppend()) {
-      System.out.printf("silver/%s (%s): %,d bronze rows in %d batches -> %,d inserted, %,d updated, %,d deleted,"
-              + " %,d quarantined, %,d versions changed nothing%s, %.1f s%n  silver: %s%n  quarantine: %s%n",
+      return String.format("silver/%s (%s): %,d bronze rows in %d batches -> %,d inserted, %,d updated, %,d deleted,"
+              + " %,d quarantined, %,d versions changed nothing%s, %.1f s%n  silver: %s%n  quarantine: %s",
           refine.table().name(), refine.table().isHistory() ? "upsert, history" : "upsert, current", result.rowsIn(),
           result.batches(), result.rowsOut(), result.updated(), result.deleted(), result.quarantined(), result.duplicates(),
           result.tombstones() > 0 ? String.format(", %,d tombstones skipped", result.tombstones()) : "",
           result.duration().toMillis() / 1000.0, refine.silverTable(), refine.quarantineTable());
-      return;
     }
-    System.out.printf("silver/%s: %,d bronze rows in %d batches -> %,d new rows, %,d quarantined,"
-            + " %,d duplicates dropped, %.1f s%n  silver: %s%n  quarantine: %s%n",
+    return String.format("silver/%s: %,d bronze rows in %d batches -> %,d new rows, %,d quarantined,"
+            + " %,d duplicates dropped, %.1f s%n  silver: %s%n  quarantine: %s",
         refine.table().name(), result.rowsIn(), result.batches(), result.rowsOut(), result.quarantined(), result.duplicates(),
         result.duration().toMillis() / 1000.0, refine.silverTable(), refine.quarantineTable());
   }

@@ -2,13 +2,15 @@ package dev.lakehouse.scheduler.cli;
 
 import static org.apache.spark.sql.functions.col;
 
-import dev.lakehouse.core.config.Durations;
 import dev.lakehouse.bronze.OutageWatch;
 import dev.lakehouse.core.config.LakehouseConfig;
 import dev.lakehouse.core.config.SourceConfig;
 import dev.lakehouse.core.definitions.SilverTableDefinition;
+import dev.lakehouse.scheduler.console.ConsoleOverview;
+import dev.lakehouse.scheduler.console.ConsoleReads;
+import dev.lakehouse.scheduler.console.Freshness;
+import dev.lakehouse.scheduler.console.StaticOverviewPage;
 import dev.lakehouse.scheduler.pipeline.PipelineRuntime;
-import java.util.List;
 import dev.lakehouse.core.runs.RunLog;
 import dev.lakehouse.core.spark.SparkSessions;
 import dev.lakehouse.core.storage.TableLocations;
@@ -49,6 +51,10 @@ final class StatusCommand implements Callable<Integer> {
   @Option(names = "--definitions", paramLabel = "DIR", description = "Folder of user definitions (default: definitions.dir).")
   Path definitions;
 
+  @Option(names = "--html", paramLabel = "FILE",
+      description = "Also write the overview (pipeline graph, every table's state, rows and age) as one static HTML page.")
+  Path html;
+
   private boolean healthy = true;
 
   @Override
@@ -70,6 +76,12 @@ final class StatusCommand implements Callable<Integer> {
     if (!storageAnswers) {
       return STALE_EXIT; // every line below reads the storage
     }
+    if (html != null) {
+      ConsoleOverview.Overview overview = new ConsoleOverview(runtime.pipeline(), config.schedules(),
+          new ConsoleReads(spark, locations)).build(now);
+      StaticOverviewPage.write(overview, html);
+      out.println("overview page: " + html.toAbsolutePath());
+    }
 
     for (SourceConfig source : runtime.pipeline().sources()) {
       String bronze = locations.bronze(source.name());
@@ -78,25 +90,25 @@ final class StatusCommand implements Callable<Integer> {
         out.printf("%-8s %-20s %-28s %-10s %-9s %-10s %s%n", "bronze", source.name(), "commit v" + commit.getLong(0), "-",
             ViewsCommand.ago(Duration.between(commit.getTimestamp(1).toInstant(), now)), "-", "ok (streaming; ages while no events arrive)");
       } else {
-        line(out, "bronze", source.name(), "no table yet", "-", null, null, now);
+        line(out, "bronze", source.name(), "no table yet", null, null, null, now);
       }
     }
 
     Map<String, Row> lastRuns = lastRuns(spark, locations);
     for (SilverTableDefinition table : runtime.pipeline().silverTables()) {
-      job(out, "silver", table.name(), lastRuns.get("silver:" + table.name()), allowance(config.schedules().silver()), now);
+      job(out, "silver", table.name(), lastRuns.get("silver:" + table.name()), Freshness.allowance(config.schedules().silver()), now);
     }
     if (!runtime.pipeline().gold().isEmpty()) {
-      job(out, "gold", "daily tables", lastRuns.get("gold"), allowance(config.schedules().gold()), now);
+      job(out, "gold", "daily tables", lastRuns.get("gold"), Freshness.allowance(config.schedules().gold()), now);
     }
 
     Map<String, Row> views = new HashMap<>();
     new ViewStatusLog(spark, locations).latest().forEach(row -> views.put(row.getString(row.fieldIndex("view")), row));
     for (ViewDefinition view : runtime.pipeline().views()) {
       Row last = views.get(view.name());
-      Duration allowance = view.schedule().every().map(every -> every.multipliedBy(2).plusMinutes(1)).orElse(Duration.ofHours(26));
+      Duration allowance = Freshness.allowance(view.schedule());
       if (last == null) {
-        line(out, "view", view.name(), "never refreshed", "-", null, allowance, now);
+        line(out, "view", view.name(), "never refreshed", null, null, allowance, now);
       } else {
         Instant ended = last.getTimestamp(last.fieldIndex("ended_at")).toInstant();
         String status = last.getString(last.fieldIndex("status"));
@@ -127,7 +139,7 @@ final class StatusCommand implements Callable<Integer> {
 
   private void job(PrintStream out, String layer, String name, Row last, Duration allowance, Instant now) {
     if (last == null) {
-      line(out, layer, name, "never ran", "-", null, allowance, now);
+      line(out, layer, name, "never ran", null, null, allowance, now);
       return;
     }
     line(out, layer, name, last.getString(last.fieldIndex("job")) + " run", last.getString(last.fieldIndex("status")),
@@ -135,21 +147,11 @@ final class StatusCommand implements Callable<Integer> {
   }
 
   private void line(PrintStream out, String layer, String name, String what, String status, Instant ended, Duration allowance, Instant now) {
-    String state;
-    if (ended == null) {
-      state = "STALE (nothing yet)";
-    } else if (status.equals("failed")) {
-      state = "FAILED (last run failed)";
-    } else if (status.equals("aborted")) {
-      state = "ABORTED (last run was interrupted)";
-    } else if (allowance != null && Duration.between(ended, now).compareTo(allowance) > 0) {
-      state = "STALE (older than its allowance)";
-    } else {
-      state = "ok";
-    }
-    healthy &= state.equals("ok");
-    out.printf("%-8s %-20s %-28s %-10s %-9s %-10s %s%n", layer, name, what, status,
-        ended == null ? "-" : ViewsCommand.ago(Duration.between(ended, now)), allowance == null ? "-" : ViewsCommand.ago(allowance), state);
+    Freshness freshness = Freshness.of(status, ended, allowance, now);
+    healthy &= freshness == Freshness.OK;
+    out.printf("%-8s %-20s %-28s %-10s %-9s %-10s %s%n", layer, name, what, status == null ? "-" : status,
+        ended == null ? "-" : ViewsCommand.ago(Duration.between(ended, now)), allowance == null ? "-" : ViewsCommand.ago(allowance),
+        freshness.label());
   }
 
   /** The newest run of each job family ({@code silver:<table>}, gold), reruns included. */
@@ -168,13 +170,5 @@ final class StatusCommand implements Callable<Integer> {
       last.put(family, row);
     }
     return last;
-  }
-
-  /** Twice the schedule plus a minute; a cron schedule is treated as daily. */
-  private static Duration allowance(String schedule) {
-    if (schedule.trim().contains(" ")) {
-      return Duration.ofHours(26);
-    }
-    return Durations.parse(schedule).multipliedBy(2).plusMinutes(1);
   }
 }

@@ -218,14 +218,16 @@ class LakehouseCliIT {
     ViewDefinition kpis = ViewDefinitions.load(Optional.of(definitions.resolve("views"))).stream()
         .filter(view -> view.name().equals("live_kpis")).findFirst().orElseThrow();
     Path log = folder.resolve("run.log");
+    int consolePort = Ports.freePort();
 
-    Process run = lakehouse(environment, log, "run");
+    Process run = lakehouse(environment, log, "run", "--ui", "--ui-port", String.valueOf(consolePort));
     try {
       assertThat(Ports.await(() -> liveKpisEqualTruth(tables, kpis, truth), Duration.ofMinutes(4), () -> !run.isAlive()))
           .as("live_kpis equals the truth of the events produced before the start; log:%n%s", read(log)).isTrue();
       produceAt(topic, 200, 32, Instant.now(), truth); // arriving while the service runs
       assertThat(Ports.await(() -> liveKpisEqualTruth(tables, kpis, truth), Duration.ofMinutes(2), () -> !run.isAlive()))
           .as("live_kpis catches up with events produced while it runs; log:%n%s", read(log)).isTrue();
+      ConsoleChecks.assertConsoleShowsTheTruth("http://127.0.0.1:" + consolePort, topic, truth, run, log);
     } finally {
       run.destroy(); // SIGTERM: stop the scheduler (waiting for jobs), then the streams
       assertThat(run.waitFor(2, TimeUnit.MINUTES)).as("the service stops on SIGTERM").isTrue();
@@ -234,13 +236,15 @@ class LakehouseCliIT {
 
     // right after the stop (live_kpis' allowance is 2 x 3 s + 1 min): gold's daily schedule has not come yet: status says so and exits 3; the rest is fresh
     Path status = folder.resolve("status.log");
-    Process checking = lakehouse(environment, status, "status");
+    Path page = folder.resolve("overview.html");
+    Process checking = lakehouse(environment, status, "status", "--html", page.toString());
     assertThat(checking.waitFor(3, TimeUnit.MINUTES)).isTrue();
     assertThat(checking.exitValue()).as(read(status)).isEqualTo(3);
     List<String> lines = Files.readAllLines(status);
     assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("gold").endsWith("STALE (nothing yet)"));
     assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("silver").endsWith("ok"));
     assertThat(lines).anySatisfy(line -> assertThat(line).contains("live_kpis").endsWith("ok"));
+    ConsoleChecks.assertStaticOverview(page);
 
     Path list = folder.resolve("views-list.log");
     Process views = lakehouse(environment, list, "views", "list");

@@ -1,0 +1,34 @@
+package dev.lakehouse.scheduler.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class FreshnessTest {
+
+  private static final Instant NOW = Instant.parse("2026-12-03T12:00:00Z");
+
+  @Test
+  void aSuccessWithinItsAllowanceIsOkAndOlderIsStale() {
+    Duration allowance = Freshness.allowance("1h");
+    assertThat(allowance).isEqualTo(Duration.ofMinutes(121));
+    assertThat(Freshness.of("succeeded", NOW.minus(Duration.ofMinutes(121)), allowance, NOW)).isEqualTo(Freshness.OK);
+    assertThat(Freshness.of("succeeded", NOW.minus(Duration.ofMinutes(122)), allowance, NOW)).isEqualTo(Freshness.STALE);
+  }
+
+  @Test
+  void failuresAndAbortsAreFailingWhateverTheirAgeAndNothingYetIsStale() {
+    assertThat(Freshness.of("failed", NOW, Duration.ofHours(1), NOW).colour()).isEqualTo("failing");
+    assertThat(Freshness.of("aborted", NOW, Duration.ofHours(1), NOW).colour()).isEqualTo("failing");
+    assertThat(Freshness.of(null, null, Duration.ofHours(1), NOW)).isEqualTo(Freshness.NOTHING_YET);
+    assertThat(Freshness.NOTHING_YET.colour()).isEqualTo("stale");
+  }
+
+  @Test
+  void withoutAnAllowanceOnlyTheStatusCountsAndCronSchedulesAreDaily() {
+    assertThat(Freshness.of("succeeded", NOW.minus(Duration.ofDays(30)), null, NOW)).isEqualTo(Freshness.OK);
+    assertThat(Freshness.allowance("0 15 1 * * ?")).isEqualTo(Duration.ofHours(26));
+  }
+}
