@@ -3,7 +3,8 @@
 "use strict";
 
 const STATIC = window.LAKEHOUSE_OVERVIEW !== undefined;
-const LAYERS = ["kafka", "bronze", "silver", "gold", "view"];
+// gold tables and views both read silver: one column, gold first, so no edge crosses a box
+const COLUMNS = [["kafka"], ["bronze"], ["silver"], ["gold", "view"]];
 
 // --- small DOM helpers: every text goes through textContent, never innerHTML ---
 function h(tag, attributes, ...children) {
@@ -74,6 +75,11 @@ function plot(title, series, yUnit) {
     const points = line.values.map((value, i) => (value === null || value === undefined ? null : x(i) + "," + y(value)))
       .filter((point) => point !== null).join(" ");
     svg.append(h("svg:polyline", { points, stroke: line.colour }));
+    line.values.forEach((value, i) => {
+      if (value !== null && value !== undefined) {
+        svg.append(h("svg:circle", { cx: x(i), cy: y(value), r: 2.5, fill: line.colour }, h("svg:title", {}, line.name + ": " + number(value))));
+      }
+    });
     svg.append(h("svg:text", { x: left + 8 + index * 110, y: height - 6, fill: line.colour }, "— " + line.name));
   });
   return svg;
@@ -81,7 +87,8 @@ function plot(title, series, yUnit) {
 
 // --- the pipeline graph: one column per layer, edges as curves ---
 function graph(overview) {
-  const columns = LAYERS.map((layer) => overview.nodes.filter((node) => node.layer === layer)).filter((nodes) => nodes.length);
+  const columns = COLUMNS.map((layers) => layers.flatMap((layer) => overview.nodes.filter((node) => node.layer === layer)))
+    .filter((nodes) => nodes.length);
   const boxWidth = 190, boxHeight = 58, columnGap = 70, rowGap = 18, margin = 24;
   const tallest = Math.max(...columns.map((nodes) => nodes.length));
   const width = margin * 2 + columns.length * boxWidth + (columns.length - 1) * columnGap;
@@ -93,7 +100,7 @@ function graph(overview) {
   }));
   const svg = h("svg:svg", { class: "graph", width, height, role: "img", "aria-label": "pipeline graph" });
   columns.forEach((nodes, c) => svg.append(h("svg:text", { class: "layer", x: margin + c * (boxWidth + columnGap), y: margin },
-    nodes[0].layer === "view" ? "views" : nodes[0].layer)));
+    [...new Set(nodes.map((node) => (node.layer === "view" ? "views" : node.layer)))].join(" · "))));
   for (const edge of overview.edges) {
     const from = where[edge.from], to = where[edge.to];
     if (!from || !to) continue;
@@ -258,7 +265,7 @@ async function quarantinePage(main, tableName, reason, page) {
     h("p", {}, page > 0 ? link(base + "/" + (page - 1), "← previous") : "", " ", records.length === size ? link(base + "/" + (page + 1), "next →") : ""),
     table(["topic", "partition", "offset", "Kafka time", "key", "value", "failed expectations", "run"],
       records.map((record) => h("tr", { class: "record" }, cell(record.topic), cell(record.partition, true), cell(record.offset, true),
-        cell(record.kafkaTimestamp), cell(record.key), h("td", {}, h("pre", {}, record.value === null ? "(null)" : record.value)),
+        cell(record.kafkaTimestamp), cell(record.key), h("td", { class: "value" }, h("pre", {}, record.value === null ? "(null)" : record.value)),
         cell(record.failedExpectations.join(", ")), cell(record.runId)))));
 }
 

@@ -9,7 +9,9 @@ import dev.lakehouse.gold.GoldBuilder;
 import dev.lakehouse.quality.suite.SuiteLoader;
 import dev.lakehouse.silver.SilverRefine;
 import java.io.PrintStream;
+import dev.lakehouse.core.progress.Progress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -166,22 +168,25 @@ final class RerunCommand implements Runnable {
   }
 
   static void rerunSilver(PipelineRuntime runtime, Optional<String> table, DateRange range, boolean dryRun, PrintStream out) {
-    for (SilverRefine refine : runtime.silverRefines(table)) {
-      String name = refine.table().name();
-      if (!refine.table().isAppend()) {
-        out.printf("silver/%s is an upsert table, not partitioned by date: skipped; rebuild it whole with"
-            + " `./lakehouse rerun silver --table %s`%n", name, name);
-        continue;
-      }
-      if (dryRun) {
-        out.printf("would rebuild silver/%s for event dates %s (%d days) from all of bronze/%s;"
-            + " those dates hold %,d rows now%n", name, range, range.days(), refine.table().source(), refine.eventsIn(range));
-        continue;
-      }
-      try (TableLease lease = runtime.writing("silver_" + name, "lakehouse rerun silver " + range, PipelineRuntime.WRITE_WAIT)) {
-        out.printf("rebuilding silver/%s for event dates %s (%d days) from all of bronze/%s%n", name, range, range.days(),
-            refine.table().source());
-        SilverCommand.print(refine.rebuild(range), refine);
+    List<SilverRefine> refines = runtime.silverRefines(table);
+    try (Progress progress = Progress.start("rerun silver", refines.size(), "tables", out)) {
+      for (SilverRefine refine : refines) {
+        String name = refine.table().name();
+        if (!refine.table().isAppend()) {
+          progress.stepAndPrint(1, String.format("silver/%s is an upsert table, not partitioned by date: skipped; rebuild it"
+              + " whole with `./lakehouse rerun silver --table %s`", name, name));
+          continue;
+        }
+        if (dryRun) {
+          out.printf("would rebuild silver/%s for event dates %s (%d days) from all of bronze/%s;"
+              + " those dates hold %,d rows now%n", name, range, range.days(), refine.table().source(), refine.eventsIn(range));
+          continue;
+        }
+        try (TableLease lease = runtime.writing("silver_" + name, "lakehouse rerun silver " + range, PipelineRuntime.WRITE_WAIT)) {
+          out.printf("rebuilding silver/%s for event dates %s (%d days) from all of bronze/%s%n", name, range, range.days(),
+              refine.table().source());
+          progress.stepAndPrint(1, SilverCommand.describe(refine.rebuild(range), refine));
+        }
       }
     }
   }

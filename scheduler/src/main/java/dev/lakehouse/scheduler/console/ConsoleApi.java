@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  * Jackson writes. Every name a request carries is checked against the pipeline's definitions
  * before it reaches a path.
  */
-public final class ConsoleApi {
+public final class ConsoleApi implements ConsoleServer.Api {
 
   /** Thrown for a request naming something the pipeline does not have: answered with 404. */
   public static final class NotFound extends RuntimeException {
@@ -52,6 +52,7 @@ public final class ConsoleApi {
   }
 
   /** Answers {@code GET path?query}; the parameters are already decoded. */
+  @Override
   public Object answer(String path, Map<String, String> query) {
     return switch (path) {
       case "/api/overview" -> overview();

@@ -46,6 +46,13 @@ public final class ConsoleServer implements AutoCloseable {
     }
   }
 
+  /** What answers {@code /api/...}: {@link ConsoleApi}. */
+  @FunctionalInterface
+  public interface Api {
+    /** The answer Jackson writes as JSON; throws {@link ConsoleApi.NotFound} or {@link ConsoleApi.BadRequest}. */
+    Object answer(String path, Map<String, String> query);
+  }
+
   private final HttpServer server;
   private final ExecutorService threads;
 
@@ -55,7 +62,7 @@ public final class ConsoleServer implements AutoCloseable {
   }
 
   /** Listens on {@code host:port} (port 0: a free one) until {@link #close()}. */
-  public static ConsoleServer start(ConsoleApi api, String host, int port, Optional<Credentials> credentials) {
+  public static ConsoleServer start(Api api, String host, int port, Optional<Credentials> credentials) {
     requireNonNull(api, "api is null");
     HttpServer server;
     try {
@@ -91,7 +98,7 @@ public final class ConsoleServer implements AutoCloseable {
     threads.shutdownNow();
   }
 
-  private static void handle(ConsoleApi api, HttpExchange exchange) throws IOException {
+  private static void handle(Api api, HttpExchange exchange) throws IOException {
     try (exchange) {
       String method = exchange.getRequestMethod();
       String path = exchange.getRequestURI().getPath();
@@ -111,7 +118,7 @@ public final class ConsoleServer implements AutoCloseable {
     }
   }
 
-  private static void answer(ConsoleApi api, HttpExchange exchange, String path) throws IOException {
+  private static void answer(Api api, HttpExchange exchange, String path) throws IOException {
     try {
       Object answer = api.answer(path, query(exchange.getRequestURI().getRawQuery()));
       send(exchange, 200, "application/json", JSON.writeValueAsBytes(answer));
