@@ -187,6 +187,18 @@ class SuiteValidatorTest {
   }
 
   @Test
+  void anEmptyBatchBreaksNoColumnExpectationOnlyARowCountOne() {
+    Dataset<Row> empty = batch.limit(0);
+
+    Validation nothingRequired = new SuiteValidator().validate(empty, suite(tableRules(0)), "run-4");
+    assertThat(nothingRequired.gatePassed()).as(nothingRequired.result().toString()).isTrue();
+    assertThat(nothingRequired.result().at("/results/2/result/details").asText()).isEqualTo("no rows to check");
+
+    Validation rowsRequired = new SuiteValidator().validate(empty, suite(tableRules(1)), "run-5");
+    assertThat(rowsRequired.gateFailures()).containsExactly("expect_table_row_count_to_be_between()");
+  }
+
+  @Test
   void missingColumnFailsItsExpectationsInsteadOfCrashing() {
     Validation validation = new SuiteValidator().validate(batch.drop("amount"), suite(
         "{\"expectation_type\": \"expect_column_to_exist\", \"kwargs\": {\"column\": \"amount\"}},"
