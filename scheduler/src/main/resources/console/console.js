@@ -287,5 +287,8 @@ async function route() {
   }
 }
 
+if (STATIC) {
+  document.querySelector("header nav").remove(); // one page: nothing to navigate to
+}
 window.addEventListener("hashchange", route);
 route();

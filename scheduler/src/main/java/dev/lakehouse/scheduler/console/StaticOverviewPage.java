@@ -26,6 +26,10 @@ public final class StaticOverviewPage {
       Files.createDirectories(target.getParent());
       Path temporary = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
       Files.writeString(temporary, render(overview), StandardCharsets.UTF_8);
+      if (temporary.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+        // a temporary file is private; a page for a web server or CI artifact is not
+        Files.setPosixFilePermissions(temporary, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+      }
       Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new LakehouseException("cannot write the overview page " + file + ": " + e.getMessage(), e);
