@@ -5,8 +5,6 @@ import dev.lakehouse.core.config.ServeConfig;
 import dev.lakehouse.core.storage.TableLocations;
 import dev.lakehouse.serve.JdbcServer;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import org.apache.hadoop.util.ShutdownHookManager;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -23,9 +21,6 @@ import picocli.CommandLine.ParentCommand;
     })
 final class ServeCommand implements Callable<Integer> {
 
-  /** Before Spark's own hooks, so clients are cut off while Spark is still up. */
-  private static final int STOP_PRIORITY = 100;
-
   @ParentCommand LakehouseCli root;
 
   @Option(names = "--host", description = "Address to listen on (default: serve.host).")
@@ -39,12 +34,7 @@ final class ServeCommand implements Callable<Integer> {
     dev.lakehouse.scheduler.pipeline.PipelineRuntime runtime = root.runtime("lakehouse-serve", null);
     LakehouseConfig config = withOptions(runtime.config(), host, port);
     JdbcServer server = start(config, runtime.spark());
-    CountDownLatch stopped = new CountDownLatch(1);
-    ShutdownHookManager.get().addShutdownHook(() -> {
-      server.close();
-      stopped.countDown();
-    }, STOP_PRIORITY);
-    stopped.await();
+    UntilStopped.serve(server);
     return 0;
   }
 

@@ -11,7 +11,6 @@ import dev.lakehouse.scheduler.console.ConsoleReads;
 import dev.lakehouse.scheduler.console.Freshness;
 import dev.lakehouse.scheduler.console.StaticOverviewPage;
 import dev.lakehouse.scheduler.pipeline.PipelineRuntime;
-import dev.lakehouse.core.runs.RunLog;
 import dev.lakehouse.core.spark.SparkSessions;
 import dev.lakehouse.core.storage.TableLocations;
 import dev.lakehouse.quality.store.QualityResultsStore;
@@ -94,7 +93,7 @@ final class StatusCommand implements Callable<Integer> {
       }
     }
 
-    Map<String, Row> lastRuns = lastRuns(spark, locations);
+    Map<String, ConsoleReads.Run> lastRuns = ConsoleOverview.lastRuns(new ConsoleReads(spark, locations).runs());
     for (SilverTableDefinition table : runtime.pipeline().silverTables()) {
       job(out, "silver", table.name(), lastRuns.get("silver:" + table.name()), Freshness.allowance(config.schedules().silver()), now);
     }
@@ -137,13 +136,12 @@ final class StatusCommand implements Callable<Integer> {
     return healthy ? 0 : STALE_EXIT;
   }
 
-  private void job(PrintStream out, String layer, String name, Row last, Duration allowance, Instant now) {
+  private void job(PrintStream out, String layer, String name, ConsoleReads.Run last, Duration allowance, Instant now) {
     if (last == null) {
       line(out, layer, name, "never ran", null, null, allowance, now);
       return;
     }
-    line(out, layer, name, last.getString(last.fieldIndex("job")) + " run", last.getString(last.fieldIndex("status")),
-        last.getTimestamp(last.fieldIndex("ended_at")).toInstant(), allowance, now);
+    line(out, layer, name, last.job() + " run", last.status(), Instant.parse(last.endedAt()), allowance, now);
   }
 
   private void line(PrintStream out, String layer, String name, String what, String status, Instant ended, Duration allowance, Instant now) {
@@ -152,23 +150,5 @@ final class StatusCommand implements Callable<Integer> {
     out.printf("%-8s %-20s %-28s %-10s %-9s %-10s %s%n", layer, name, what, status == null ? "-" : status,
         ended == null ? "-" : ViewsCommand.ago(Duration.between(ended, now)), allowance == null ? "-" : ViewsCommand.ago(allowance),
         freshness.label());
-  }
-
-  /** The newest run of each job family ({@code silver:<table>}, gold), reruns included. */
-  private static Map<String, Row> lastRuns(SparkSession spark, TableLocations locations) {
-    Map<String, Row> last = new HashMap<>();
-    String runs = locations.system(RunLog.TABLE);
-    if (!DeltaTable.isDeltaTable(spark, runs)) {
-      return last;
-    }
-    for (Row row : spark.read().format("delta").load(runs).orderBy(col("ended_at").asc()).collectAsList()) {
-      String job = row.getString(row.fieldIndex("job"));
-      String scope = String.valueOf(row.getString(row.fieldIndex("scope")));
-      // silver scopes start with "<table>: "; runs from before there were several tables have none
-      String table = scope.matches("[a-z][a-z0-9_]*: .*") ? scope.substring(0, scope.indexOf(':')) : "events";
-      String family = job.startsWith("gold") ? "gold" : job.startsWith("silver") ? "silver:" + table : job;
-      last.put(family, row);
-    }
-    return last;
   }
 }

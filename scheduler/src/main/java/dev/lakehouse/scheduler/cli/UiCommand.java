@@ -13,8 +13,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import org.apache.hadoop.util.ShutdownHookManager;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -32,9 +30,6 @@ import picocli.CommandLine.ParentCommand;
 final class UiCommand implements Callable<Integer> {
 
   static final int DEFAULT_PORT = 8484;
-  /** Before Spark's own hooks, so requests stop while Spark is still up. */
-  private static final int STOP_PRIORITY = 100;
-
   @ParentCommand LakehouseCli root;
 
   @Option(names = "--host", description = "Address to listen on (default: ${DEFAULT-VALUE}).", defaultValue = "127.0.0.1")
@@ -50,12 +45,7 @@ final class UiCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     PipelineRuntime runtime = root.runtime("lakehouse-ui", definitions);
     ConsoleServer server = start(runtime, host, port);
-    CountDownLatch stopped = new CountDownLatch(1);
-    ShutdownHookManager.get().addShutdownHook(() -> {
-      server.close();
-      stopped.countDown();
-    }, STOP_PRIORITY);
-    stopped.await();
+    UntilStopped.serve(server);
     return 0;
   }
 

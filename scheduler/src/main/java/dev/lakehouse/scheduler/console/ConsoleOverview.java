@@ -74,7 +74,7 @@ public final class ConsoleOverview {
   }
 
   /** The newest run of each job family: {@code silver:<table>}, or {@code gold} (reruns included). */
-  static Map<String, Run> lastRuns(List<Run> runsOldestFirst) {
+  public static Map<String, Run> lastRuns(List<Run> runsOldestFirst) {
     Map<String, Run> last = new HashMap<>();
     for (Run run : runsOldestFirst) {
       last.put(run.job().startsWith("gold") ? "gold" : run.job().startsWith("silver") ? "silver:" + run.table() : run.job(), run);

@@ -98,13 +98,13 @@ public final class ConsoleReads {
         }).toList();
   }
 
-  /** Every run of every job, oldest first (the log is small: one row per batch or date). */
+  /** Every run of every job, by when it ended, oldest first (the log is small: one row per batch or date). */
   public List<Run> runs() {
     String path = locations.system(RunLog.TABLE);
     if (!exists(path)) {
       return List.of();
     }
-    return spark.read().format("delta").load(path).orderBy(col("started_at").asc(), col("ended_at").asc()).collectAsList()
+    return spark.read().format("delta").load(path).orderBy(col("ended_at").asc(), col("started_at").asc()).collectAsList()
         .stream().map(ConsoleReads::run).toList();
   }
 
