@@ -17,7 +17,7 @@ class ConsoleServerTest {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   /** Answers like the real API: a known path, a missing name, a bad parameter. */
   private static final ConsoleServer.Api API = (path, query) -> switch (path) {
-    case "/api/overview" -> Map.of("pipeline", "test", "asked", query);
+    case "/api/overview" -> Map.of("asked", query);
     case "/api/quarantine" -> throw new ConsoleApi.NotFound("no silver table '" + query.get("table") + "'");
     default -> throw new ConsoleApi.BadRequest("parameter 'layer' is required");
   };
@@ -44,7 +44,7 @@ class ConsoleServerTest {
 
       HttpResponse<String> overview = get(base + "/api/overview?suite=silver_events", Optional.empty());
       assertThat(overview.statusCode()).isEqualTo(200);
-      assertThat(overview.body()).isEqualTo("{\"pipeline\":\"test\",\"asked\":{\"suite\":\"silver_events\"}}");
+      assertThat(overview.body()).isEqualTo("{\"asked\":{\"suite\":\"silver_events\"}}");
       assertThat(get(base + "/api/quarantine?table=nope", Optional.empty()).statusCode()).isEqualTo(404);
       assertThat(get(base + "/api/runs", Optional.empty()).body()).contains("parameter 'layer' is required");
       assertThat(get(base + "/etc/passwd", Optional.empty()).statusCode()).isEqualTo(404);
