@@ -53,10 +53,10 @@ public record PipelineGraph(List<Node> nodes, List<Edge> edges) {
       }
     }
     for (ViewDefinition view : pipeline.views()) {
-      String schedule = view.schedule().every().map(every -> "every " + every.toString().substring(2).toLowerCase())
+      String schedule = view.schedule().every().map(every -> "every " + every.toString().substring(2).toLowerCase(java.util.Locale.ROOT))
           .orElseGet(() -> "cron " + view.schedule().cron().orElseThrow());
-      nodes.add(new Node(id("view", view.name()), "view", view.name(), view.bucket().unit().toString().toLowerCase()
-          + " buckets, " + schedule));
+      String unit = view.bucket().unit().name().toLowerCase(java.util.Locale.ROOT).replaceFirst("s$", "");
+      nodes.add(new Node(id("view", view.name()), "view", view.name(), unit + " buckets, " + schedule));
       String[] source = view.source().split("\\.", 2);
       String table = source.length == 2 ? source[1] : source[0];
       boolean live = source[0].equals("live");

@@ -42,4 +42,11 @@ class PipelineGraphTest {
     assertThat(PipelineGraph.of(builtIn).nodes()).filteredOn(node -> node.id().equals("silver:events"))
         .singleElement().satisfies(node -> assertThat(node.detail()).startsWith("append, unique by event_id"));
   }
+
+  @Test
+  void viewNodesSayTheirBucketAndSchedule() {
+    // live_kpis: minute buckets refreshed every minute (views/live_kpis.yaml)
+    assertThat(PipelineGraph.of(builtIn).nodes()).filteredOn(node -> node.id().equals("view:live_kpis"))
+        .singleElement().satisfies(node -> assertThat(node.detail()).isEqualTo("minute buckets, every 1m"));
+  }
 }
