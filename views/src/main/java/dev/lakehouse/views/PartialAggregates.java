@@ -185,7 +185,10 @@ final class PartialAggregates {
     List<Column> columns = new ArrayList<>();
     List<String> names = stateColumns();
     for (int i = 0; i < names.size(); i++) {
-      columns.add(col(names.get(i)).cast(stateTypes.get(i)).as(names.get(i)));
+      // a value set keeps its element type; only whether it may hold null differs, which no cast may drop
+      DataType type = stateTypes.get(i);
+      columns.add((type instanceof org.apache.spark.sql.types.ArrayType ? col(names.get(i)) : col(names.get(i)).cast(type))
+          .as(names.get(i)));
     }
     return states.select(columns.toArray(Column[]::new));
   }

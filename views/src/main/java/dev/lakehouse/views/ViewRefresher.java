@@ -52,6 +52,9 @@ public final class ViewRefresher {
   private final TableLocations locations;
   private final ViewSources sources;
   private final ViewStatusLog status;
+  private final ViewState state;
+  /** Each view's query taken apart, by definition hash (analysis only, no data read). */
+  private final Map<String, PartialAggregates.Decomposition> decompositions = new java.util.HashMap<>();
 
   /** Over the built-in {@code events} table (tests and tools). */
   public ViewRefresher(SparkSession spark, LakehouseConfig config, ExpectationSuite silverSuite) {
@@ -64,6 +67,7 @@ public final class ViewRefresher {
     this.locations = requireNonNull(locations, "locations is null");
     this.sources = new ViewSources(session, locations, tables);
     this.status = new ViewStatusLog(session, locations);
+    this.state = new ViewState(session, locations, sources);
   }
 
   public String viewTable(String view) {
@@ -81,18 +85,31 @@ public final class ViewRefresher {
 
   /** Refreshes {@code view} now, as its policy allows, and records the outcome in {@code _system/view_status}. */
   public ViewRefresh refresh(ViewDefinition view) {
+    return refresh(view, Instant.now());
+  }
+
+  /** As {@link #refresh(ViewDefinition)}, with the window ending at {@code now} (tests move the window). */
+  ViewRefresh refresh(ViewDefinition view, Instant now) {
     Instant started = Instant.now();
     String refreshId = view.name() + "-" + started.toEpochMilli() + "-" + UUID.randomUUID().toString().substring(0, 8);
-    Instant windowStart = windowStart(view, started);
+    Instant windowStart = windowStart(view, now);
     Map<String, Long> versions = sources.versions(view.source());
     try {
       if (versions.values().stream().allMatch(version -> version < 0)) {
         throw LakehouseException.of("cannot refresh view " + view.name(), "its source " + view.source() + " has no table yet",
             "ingest and refine first: `./lakehouse ingest --once && ./lakehouse silver`");
       }
-      Plan plan = plan(view, versions, windowStart);
-      session.sparkContext().setJobDescription("view " + view.name() + " (" + plan.mode() + ")");
-      ViewRefresh refresh = execute(view, plan, refreshId, started, windowStart, versions);
+      Optional<PartialAggregates> aggregates = view.refresh() == RefreshPolicy.FULL ? Optional.empty()
+          : decomposition(view).aggregates();
+      ViewRefresh refresh;
+      if (aggregates.isPresent()) {
+        session.sparkContext().setJobDescription("view " + view.name() + " (kept partial aggregates)");
+        refresh = refreshKept(view, aggregates.get(), refreshId, started, windowStart, versions);
+      } else {
+        Plan plan = plan(view, versions, windowStart);
+        session.sparkContext().setJobDescription("view " + view.name() + " (" + plan.mode() + ")");
+        refresh = execute(view, plan, refreshId, started, windowStart, versions);
+      }
       status.record(refresh);
       LOG.debug("view {}: {} ({}), {} buckets, {} rows", view.name(), refresh.mode(), refresh.reason(), refresh.bucketsWritten(),
           refresh.rows());
@@ -102,6 +119,87 @@ public final class ViewRefresher {
           windowStart, 0, 0, Optional.empty(), view.definitionHash(), String.valueOf(e.getMessage())));
       throw e;
     }
+  }
+
+  /** Whether and how the view's query decomposes into partial aggregates (why not, when it does not). */
+  PartialAggregates.Decomposition decomposition(ViewDefinition view) {
+    return decompositions.computeIfAbsent(view.definitionHash(),
+        hash -> PartialAggregates.of(session, view, sources.emptyRows(view.source())));
+  }
+
+  /**
+   * A refresh through kept partial aggregates: the state follows silver's changes since the last
+   * refresh, the live tail (if any) is aggregated fresh and merged in, the view's rows are
+   * finished from that, and only buckets whose rows differ from the table's are written (one
+   * commit, with the buckets that left the window). The cost follows the new rows and the
+   * state's size, not the size of the touched buckets.
+   */
+  private ViewRefresh refreshKept(ViewDefinition view, PartialAggregates aggregates, String refreshId, Instant started,
+      Instant windowStart, Map<String, Long> versions) {
+    Object windowStartBucket = bucketValue(view, windowStart);
+    String path = viewTable(view.name());
+    Optional<Row> previous = status.lastSucceeded(view.name());
+    Optional<ViewState.Prior> prior = Optional.empty();
+    String why = null;
+    if (previous.isEmpty() || !DeltaTable.isDeltaTable(session, path)) {
+      why = "first refresh";
+    } else if (!previous.get().getString(previous.get().fieldIndex("definition_hash")).equals(view.definitionHash())) {
+      why = fallBack(view, "the definition changed since the last refresh").reason();
+    } else {
+      Map<String, Long> before = SourceVersions.parse(previous.get().getString(previous.get().fieldIndex("source_versions")));
+      if (before.containsKey(ViewState.VERSION_KEY)) {
+        prior = Optional.of(new ViewState.Prior(before.getOrDefault(ViewSources.SILVER, -1L), before.get(ViewState.VERSION_KEY)));
+      } else {
+        why = fallBack(view, "no partial aggregates kept yet").reason();
+      }
+    }
+    ViewState.Updated kept = state.update(view, aggregates, prior, versions.get(ViewSources.SILVER), windowStart,
+        windowStartBucket, reason -> fallBack(view, reason));
+    Column bucket = expr(view.bucket().expression());
+    Optional<Dataset<Row>> live = sources.liveRows(view.source(), versions,
+            sources.silverRows(view.source(), versions.get(ViewSources.SILVER), windowStart.atZone(ZoneOffset.UTC).toLocalDate()))
+        .map(rows -> rows.where(bucket.geq(lit(windowStartBucket))).cache());
+    Dataset<Row> rows = aggregates.finish(live.map(tail -> aggregates.merge(kept.rows().unionByName(aggregates.partial(tail))))
+        .orElse(kept.rows())).cache();
+    try {
+      Optional<Instant> newest = newest(kept.newestAdded(), live);
+      boolean full = why != null || kept.rebuilt();
+      String bucketColumn = view.bucket().column();
+      List<Object> changed;
+      var writer = rows.write().format("delta").mode("overwrite").partitionBy(bucketColumn).option("userMetadata", refreshId);
+      if (full) {
+        writer.option("overwriteSchema", "true").save(path); // one commit: the whole view replaced
+        changed = bucketsOf(rows, bucketColumn);
+      } else {
+        Dataset<Row> current = session.read().format("delta").load(path).where(new Column(bucketColumn).geq(lit(windowStartBucket)))
+            .select(java.util.Arrays.stream(rows.columns()).map(Column::new).toArray(Column[]::new));
+        changed = bucketsOf(rows.exceptAll(current).unionByName(current.exceptAll(rows)), bucketColumn);
+        // one commit: the buckets whose rows changed, and those that left the window
+        rows.where(changed.isEmpty() ? lit(false) : new Column(bucketColumn).isin(changed.toArray())).write().format("delta")
+            .mode("overwrite").partitionBy(bucketColumn).option("userMetadata", refreshId)
+            .option("replaceWhere", replacePredicate(bucketColumn, changed, windowStartBucket)).save(path);
+      }
+      Map<String, Long> recorded = new java.util.LinkedHashMap<>(versions);
+      recorded.put(ViewState.VERSION_KEY, kept.version());
+      String reason = (why != null ? why : kept.rebuilt() ? kept.what() : kept.what() + (live.isPresent() ? ", live tail merged in" : "")
+          + "; " + changed.size() + " of " + view.windowBuckets() + " buckets changed");
+      return new ViewRefresh(view.name(), refreshId, started, Instant.now(), ViewRefresh.SUCCEEDED,
+          full ? ViewRefresh.FULL : ViewRefresh.INCREMENTAL, reason, recorded, windowStart, changed.size(),
+          committedRows(path, refreshId), newest.or(() -> previousNewest(view)), view.definitionHash(), "");
+    } finally {
+      rows.unpersist();
+      live.ifPresent(Dataset::unpersist);
+    }
+  }
+
+  private static Optional<Instant> newest(Optional<Instant> added, Optional<Dataset<Row>> live) {
+    Optional<Instant> tail = live.map(rows -> rows.agg(org.apache.spark.sql.functions.max("ingested_at")).first())
+        .filter(row -> !row.isNullAt(0)).map(row -> row.getTimestamp(0).toInstant());
+    return java.util.stream.Stream.of(added, tail).flatMap(Optional::stream).max(Instant::compareTo);
+  }
+
+  private static List<Object> bucketsOf(Dataset<Row> rows, String column) {
+    return rows.select(column).distinct().collectAsList().stream().map(row -> row.get(0)).toList();
   }
 
   /** What a refresh will do: full, or incremental over the listed buckets. */
@@ -241,8 +339,12 @@ public final class ViewRefresher {
 
   /** The touched buckets, plus every bucket older than the window. */
   private static String replacePredicate(ViewDefinition view, List<Object> buckets, Instant windowStart) {
-    String column = view.bucket().column();
-    String old = column + " < " + literal(bucketValue(view, windowStart));
+    return replacePredicate(view.bucket().column(), buckets, bucketValue(view, windowStart));
+  }
+
+  /** {@code buckets} of {@code column}, plus every bucket before {@code windowStartBucket}. */
+  static String replacePredicate(String column, List<Object> buckets, Object windowStartBucket) {
+    String old = column + " < " + literal(windowStartBucket);
     if (buckets.isEmpty()) {
       return old;
     }

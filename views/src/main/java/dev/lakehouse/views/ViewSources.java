@@ -39,6 +39,8 @@ final class ViewSources {
 
   static final String SILVER = "silver";
   static final String BRONZE = "bronze";
+  /** Delta's change-data column: insert, delete, update_preimage, update_postimage. */
+  static final String CHANGE_TYPE = "_change_type";
   /** Bronze rows ingested this long before the last silver run's start are surely refined. */
   private static final Duration TAIL_MARGIN = Duration.ofHours(1);
 
@@ -103,18 +105,58 @@ final class ViewSources {
    * partitioned by event date, so older dates are not read).
    */
   Dataset<Row> rows(String source, Map<String, Long> versions, LocalDate fromDate) {
+    Dataset<Row> silver = silverRows(source, versions.get(SILVER), fromDate);
+    return liveRows(source, versions, silver).map(silver::unionByName).orElse(silver);
+  }
+
+  /** Silver's rows at {@code version} from {@code fromDate} on. */
+  Dataset<Row> silverRows(String source, long version, LocalDate fromDate) {
     TableSource table = of(source);
-    Dataset<Row> silver = silverAt(table, versions.get(SILVER));
-    silver = table.table().isAppend()
+    Dataset<Row> silver = silverAt(table, version);
+    return table.table().isAppend()
         ? silver.where(col(SilverTableDefinition.EVENT_DATE).geq(lit(java.sql.Date.valueOf(fromDate))))
         : silver.where(col(table.table().eventTimeColumn())
             .geq(lit(java.sql.Timestamp.from(fromDate.atStartOfDay(java.time.ZoneOffset.UTC).toInstant()))));
-    if (!isLive(source) || versions.get(BRONZE) < 0) {
-      return silver;
+  }
+
+  /**
+   * Of a {@code live.} source, the tail's rows at {@code versions}: valid bronze rows silver has
+   * not refined, minus the keys of {@code silver} (the source's silver rows); empty for a silver
+   * source or before bronze exists.
+   */
+  Optional<Dataset<Row>> liveRows(String source, Map<String, Long> versions, Dataset<Row> silver) {
+    if (!isLive(source) || versions.getOrDefault(BRONZE, -1L) < 0) {
+      return Optional.empty();
     }
-    // silver's insert-only MERGE matches keys within an event date, so a tail row from fromDate
-    // on can only be a duplicate of a silver row from fromDate on
-    return silver.unionByName(tail(table, versions.get(BRONZE), silver));
+    return Optional.of(tail(of(source), versions.get(BRONZE), silver));
+  }
+
+  /** Silver's columns of the source's table, no rows. */
+  Dataset<Row> emptyRows(String source) {
+    TableSource table = of(source);
+    return table.refiner().emptySilver(spark).select(table.refiner().silverColumns());
+  }
+
+  /**
+   * Silver's change data between two versions (silver's columns and {@code _change_type}), or
+   * empty when Delta has none for that range.
+   */
+  Optional<Dataset<Row>> silverChanges(String source, long fromVersion, long toVersion) {
+    TableSource table = of(source);
+    if (fromVersion > toVersion) {
+      return Optional.of(emptyRows(source).withColumn(CHANGE_TYPE, lit("insert")));
+    }
+    return changeFeed(table.silverPath(), fromVersion, toVersion).map(changes -> {
+      List<String> present = List.of(changes.columns());
+      for (org.apache.spark.sql.types.StructField field : table.refiner().emptySilver(spark).schema().fields()) {
+        if (!present.contains(field.name())) {
+          changes = changes.withColumn(field.name(), lit(null).cast(field.dataType()));
+        }
+      }
+      List<org.apache.spark.sql.Column> columns = new java.util.ArrayList<>(List.of(table.refiner().silverColumns()));
+      columns.add(col(CHANGE_TYPE));
+      return changes.select(columns.toArray(org.apache.spark.sql.Column[]::new));
+    });
   }
 
   /**
@@ -195,12 +237,25 @@ final class ViewSources {
     return silver.select(table.refiner().silverColumns());
   }
 
-  /** Valid first arrivals among the bronze rows silver may not have refined yet, minus silver's keys. */
+  /**
+   * Valid first arrivals among the bronze rows silver may not have refined yet, minus silver's
+   * keys. Silver's insert-only MERGE matches a key within its event date, so only silver's rows of
+   * the tail's own dates are read for the keys (the tail is cached, its dates cost nothing).
+   */
   private Dataset<Row> tail(TableSource table, long bronzeVersion, Dataset<Row> silver) {
     TableRefiner refiner = table.refiner();
-    List<String> key = table.table().key();
-    return refiner.firstArrivals(table.liveTail().rows(bronzeVersion, tailCutoff(table))).select(refiner.silverColumns())
-        .join(silver.select(refiner.keyColumns()), scala.collection.JavaConverters.asScalaBuffer(key).toSeq(), "left_anti")
+    Dataset<Row> tailRows = table.liveTail().rows(bronzeVersion, tailCutoff(table));
+    List<String> key = new java.util.ArrayList<>(table.table().key());
+    Dataset<Row> silverKeys = silver;
+    if (table.table().isAppend()) {
+      List<Object> dates = tailRows.select(SilverTableDefinition.EVENT_DATE).distinct().collectAsList().stream()
+          .map(row -> row.get(0)).toList();
+      silverKeys = silver.where(dates.isEmpty() ? lit(false) : col(SilverTableDefinition.EVENT_DATE).isin(dates.toArray()));
+      key.add(SilverTableDefinition.EVENT_DATE);
+    }
+    return refiner.firstArrivals(tailRows).select(refiner.silverColumns())
+        .join(silverKeys.select(key.stream().map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new)),
+            scala.collection.JavaConverters.asScalaBuffer(key).toSeq(), "left_anti")
         .select(refiner.silverColumns());
   }
 

@@ -1,0 +1,161 @@
+package dev.lakehouse.views;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+
+import dev.lakehouse.core.storage.DeltaVersions;
+import dev.lakehouse.core.storage.TableLocations;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * A view's partial aggregates over its source's silver rows, kept in
+ * {@code _system/view_state_<view>} (a Delta table partitioned by the bucket) so a refresh applies
+ * only what silver changed since the last one. Inserted rows are merged into their groups' state;
+ * a bucket with deleted or updated rows (a silver rerun, an upsert table) has its state recomputed
+ * from its silver rows. The live tail is not kept: it changes under the view and is aggregated
+ * fresh each refresh.
+ *
+ * <p>Each write is one Delta commit (replaceWhere on the touched and expired buckets). The status
+ * row of a refresh records the state version it produced; a later refresh continues from exactly
+ * that version, and rebuilds the state when the table has moved past it (a refresh that failed
+ * after writing state).
+ */
+final class ViewState {
+
+  /** The status row's key for the state's version, beside the sources' versions. */
+  static final String VERSION_KEY = "state";
+
+  private final SparkSession session;
+  private final TableLocations locations;
+  private final ViewSources sources;
+
+  ViewState(SparkSession session, TableLocations locations, ViewSources sources) {
+    this.session = session;
+    this.locations = locations;
+    this.sources = sources;
+  }
+
+  /** Where the last successful refresh left the state: silver's version then and the state's. */
+  record Prior(long silverVersion, long stateVersion) {}
+
+  /**
+   * The state after an update: its rows in the window, its version, the newest {@code ingested_at}
+   * the update added (none when it added nothing) and what it did, for the refresh's reason.
+   */
+  record Updated(Dataset<Row> rows, long version, boolean rebuilt, Optional<Instant> newestAdded, String what) {}
+
+  String path(String view) {
+    return locations.system("view_state_" + view);
+  }
+
+  /**
+   * Brings the state to silver at {@code silverVersion}: from {@code prior} by applying silver's
+   * changes, or (no prior, or it cannot be continued from) rebuilt from silver's rows.
+   *
+   * @param beforeRebuild told why, before a prior state is given up and rebuilt (it may refuse by throwing)
+   */
+  Updated update(ViewDefinition view, PartialAggregates aggregates, Optional<Prior> prior, long silverVersion,
+      Instant windowStart, Object windowStartBucket, java.util.function.Consumer<String> beforeRebuild) {
+    String path = path(view.name());
+    if (prior.isEmpty()) {
+      return rebuild(view, aggregates, silverVersion, windowStart, windowStartBucket);
+    }
+    long latest = DeltaVersions.latest(session, path);
+    String why;
+    if (latest != prior.get().stateVersion()) {
+      why = "the kept partial aggregates are not the last refresh's (version " + latest + ", expected "
+          + prior.get().stateVersion() + ")";
+    } else if (prior.get().silverVersion() == silverVersion) {
+      return new Updated(read(path, windowStartBucket), latest, false, Optional.empty(), "silver unchanged");
+    } else if (prior.get().silverVersion() > silverVersion) {
+      why = "silver went back from version " + prior.get().silverVersion() + " to " + silverVersion;
+    } else {
+      Optional<Dataset<Row>> changes = sources.silverChanges(view.source(), prior.get().silverVersion() + 1, silverVersion);
+      if (changes.isPresent()) {
+        return apply(view, aggregates, prior.get(), changes.get(), silverVersion, windowStart, windowStartBucket);
+      }
+      why = "Delta change data is not available between the last refresh's silver version and now";
+    }
+    beforeRebuild.accept(why);
+    Updated rebuilt = rebuild(view, aggregates, silverVersion, windowStart, windowStartBucket);
+    return new Updated(rebuilt.rows(), rebuilt.version(), true, rebuilt.newestAdded(), why);
+  }
+
+  private Updated rebuild(ViewDefinition view, PartialAggregates aggregates, long silverVersion, Instant windowStart,
+      Object windowStartBucket) {
+    Dataset<Row> silver = sources.silverRows(view.source(), silverVersion, windowDate(windowStart))
+        .where(expr(view.bucket().expression()).geq(lit(windowStartBucket)));
+    String path = path(view.name());
+    // one commit replaces the whole state (atomic)
+    aggregates.merge(aggregates.partial(silver)).write().format("delta").mode("overwrite").option("overwriteSchema", "true")
+        .partitionBy(PartialAggregates.BUCKET).save(path);
+    Row newest = silver.agg(max(col("ingested_at"))).first();
+    return new Updated(read(path, windowStartBucket), DeltaVersions.latest(session, path), true,
+        newest.isNullAt(0) ? Optional.empty() : Optional.of(newest.getTimestamp(0).toInstant()),
+        "partial aggregates rebuilt from silver");
+  }
+
+  private Updated apply(ViewDefinition view, PartialAggregates aggregates, Prior prior, Dataset<Row> changes, long silverVersion,
+      Instant windowStart, Object windowStartBucket) {
+    String path = path(view.name());
+    Column bucket = expr(view.bucket().expression());
+    Dataset<Row> inWindow = changes.where(bucket.geq(lit(windowStartBucket))).withColumn(PartialAggregates.BUCKET, bucket).cache();
+    try {
+      List<Object> recomputed = buckets(inWindow.where(col(ViewSources.CHANGE_TYPE).notEqual("insert")));
+      Dataset<Row> inserted = inWindow.where(col(ViewSources.CHANGE_TYPE).equalTo("insert"))
+          .where(recomputed.isEmpty() ? lit(true) : col(PartialAggregates.BUCKET).isin(recomputed.toArray()).unary_$bang());
+      Dataset<Row> added = aggregates.partial(inserted.drop(PartialAggregates.BUCKET, ViewSources.CHANGE_TYPE)).cache();
+      try {
+        List<Object> merged = buckets(added);
+        Dataset<Row> kept = session.read().format("delta").option("versionAsOf", prior.stateVersion()).load(path);
+        Dataset<Row> state = aggregates.merge(kept.where(in(merged)).unionByName(added));
+        if (!recomputed.isEmpty()) {
+          Dataset<Row> silver = sources.silverRows(view.source(), silverVersion, windowDate(windowStart))
+              .where(bucket.isin(recomputed.toArray()));
+          state = state.unionByName(aggregates.merge(aggregates.partial(silver)));
+        }
+        List<Object> touched = new ArrayList<>(merged);
+        touched.addAll(recomputed);
+        // one commit: touched buckets replaced, buckets that left the window dropped
+        state.write().format("delta").mode("overwrite").partitionBy(PartialAggregates.BUCKET)
+            .option("replaceWhere", ViewRefresher.replacePredicate(PartialAggregates.BUCKET, touched, windowStartBucket))
+            .save(path);
+        Row newest = inserted.agg(max(col("ingested_at"))).first();
+        String what = "applied silver versions " + (prior.silverVersion() + 1) + ".." + silverVersion + " to kept partial aggregates"
+            + (recomputed.isEmpty() ? "" : " (" + recomputed.size() + " buckets with deletes or updates recomputed)");
+        return new Updated(read(path, windowStartBucket), DeltaVersions.latest(session, path), false,
+            newest.isNullAt(0) ? Optional.empty() : Optional.of(newest.getTimestamp(0).toInstant()), what);
+      } finally {
+        added.unpersist();
+      }
+    } finally {
+      inWindow.unpersist();
+    }
+  }
+
+  private Dataset<Row> read(String path, Object windowStartBucket) {
+    return session.read().format("delta").load(path).where(col(PartialAggregates.BUCKET).geq(lit(windowStartBucket)));
+  }
+
+  private static Column in(List<Object> buckets) {
+    return buckets.isEmpty() ? lit(false) : col(PartialAggregates.BUCKET).isin(buckets.toArray());
+  }
+
+  private static List<Object> buckets(Dataset<Row> rows) {
+    return rows.select(PartialAggregates.BUCKET).distinct().collectAsList().stream().map(row -> row.get(0)).toList();
+  }
+
+  private static LocalDate windowDate(Instant windowStart) {
+    return windowStart.atZone(java.time.ZoneOffset.UTC).toLocalDate();
+  }
+}
