@@ -55,6 +55,8 @@ public final class ViewRefresher {
   private final ViewState state;
   /** Each view's query taken apart, by definition hash (analysis only, no data read). */
   private final Map<String, PartialAggregates.Decomposition> decompositions = new java.util.HashMap<>();
+  /** Per view, the buckets its live tail covered at this process's last refresh (they may change as the tail moves on). */
+  private final Map<String, List<Object>> lastTailBuckets = new java.util.HashMap<>();
 
   /** Over the built-in {@code events} table (tests and tools). */
   public ViewRefresher(SparkSession spark, LakehouseConfig config, ExpectationSuite silverSuite) {
@@ -76,6 +78,11 @@ public final class ViewRefresher {
 
   public ViewStatusLog status() {
     return status;
+  }
+
+  /** The views' kept partial aggregates. */
+  ViewState state() {
+    return state;
   }
 
   /** Whether any table behind the view's source exists yet (a fresh lake has none until the first ingest). */
@@ -159,26 +166,40 @@ public final class ViewRefresher {
     Optional<Dataset<Row>> live = sources.liveRows(view.source(), versions,
             sources.silverRows(view.source(), versions.get(ViewSources.SILVER), windowStart.atZone(ZoneOffset.UTC).toLocalDate()))
         .map(rows -> rows.where(bucket.geq(lit(windowStartBucket))).cache());
-    Dataset<Row> rows = aggregates.finish(live.map(tail -> aggregates.merge(kept.rows().unionByName(aggregates.partial(tail))))
-        .orElse(kept.rows())).cache();
+    Optional<Dataset<Row>> livePartial = live.map(aggregates::partial).map(Dataset::cache);
+    boolean full = why != null || kept.rebuilt();
+    String bucketColumn = view.bucket().column();
+    // the buckets that can differ from the table's: those silver's changes touched, and those the
+    // live tail covers now or covered at this process's last refresh (unknown: all of them)
+    List<Object> tailBuckets = livePartial.map(partial -> bucketsOf(partial, PartialAggregates.BUCKET)).orElse(List.of());
+    Optional<java.util.Set<Object>> scope = Optional.empty();
+    if (!full && kept.touched().isPresent() && (live.isEmpty() || lastTailBuckets.containsKey(view.name()))) {
+      java.util.Set<Object> buckets = new java.util.HashSet<>(kept.touched().get());
+      buckets.addAll(tailBuckets);
+      buckets.addAll(lastTailBuckets.getOrDefault(view.name(), List.of()));
+      scope = Optional.of(buckets);
+    }
+    Dataset<Row> state = within(kept.rows(), PartialAggregates.BUCKET, scope);
+    Dataset<Row> rows = aggregates.finish(livePartial.map(partial -> aggregates.merge(state.unionByName(partial))).orElse(state))
+        .cache();
     try {
       Optional<Instant> newest = newest(kept.newestAdded(), live);
-      boolean full = why != null || kept.rebuilt();
-      String bucketColumn = view.bucket().column();
       List<Object> changed;
-      var writer = rows.write().format("delta").mode("overwrite").partitionBy(bucketColumn).option("userMetadata", refreshId);
       if (full) {
-        writer.option("overwriteSchema", "true").save(path); // one commit: the whole view replaced
+        rows.write().format("delta").mode("overwrite").partitionBy(bucketColumn).option("userMetadata", refreshId)
+            .option("overwriteSchema", "true").save(path); // one commit: the whole view replaced
         changed = bucketsOf(rows, bucketColumn);
       } else {
-        Dataset<Row> current = session.read().format("delta").load(path).where(new Column(bucketColumn).geq(lit(windowStartBucket)))
+        Dataset<Row> current = within(session.read().format("delta").load(path), bucketColumn, scope)
+            .where(new Column(bucketColumn).geq(lit(windowStartBucket)))
             .select(java.util.Arrays.stream(rows.columns()).map(Column::new).toArray(Column[]::new));
-        changed = bucketsOf(rows.exceptAll(current).unionByName(current.exceptAll(rows)), bucketColumn);
+        changed = changedBuckets(rows.collectAsList(), current.collectAsList(), rows.schema().fieldIndex(bucketColumn));
         // one commit: the buckets whose rows changed, and those that left the window
         rows.where(changed.isEmpty() ? lit(false) : new Column(bucketColumn).isin(changed.toArray())).write().format("delta")
             .mode("overwrite").partitionBy(bucketColumn).option("userMetadata", refreshId)
             .option("replaceWhere", replacePredicate(bucketColumn, changed, windowStartBucket)).save(path);
       }
+      lastTailBuckets.put(view.name(), tailBuckets);
       Map<String, Long> recorded = new java.util.LinkedHashMap<>(versions);
       recorded.put(ViewState.VERSION_KEY, kept.version());
       String reason = (why != null ? why : kept.rebuilt() ? kept.what() : kept.what() + (live.isPresent() ? ", live tail merged in" : "")
@@ -188,14 +209,40 @@ public final class ViewRefresher {
           committedRows(path, refreshId), newest.or(() -> previousNewest(view)), view.definitionHash(), "");
     } finally {
       rows.unpersist();
+      livePartial.ifPresent(Dataset::unpersist);
       live.ifPresent(Dataset::unpersist);
     }
+  }
+
+  private static Dataset<Row> within(Dataset<Row> rows, String bucketColumn, Optional<java.util.Set<Object>> buckets) {
+    return buckets.map(set -> rows.where(set.isEmpty() ? lit(false) : new Column(bucketColumn).isin(set.toArray()))).orElse(rows);
   }
 
   private static Optional<Instant> newest(Optional<Instant> added, Optional<Dataset<Row>> live) {
     Optional<Instant> tail = live.map(rows -> rows.agg(org.apache.spark.sql.functions.max("ingested_at")).first())
         .filter(row -> !row.isNullAt(0)).map(row -> row.getTimestamp(0).toInstant());
     return java.util.stream.Stream.of(added, tail).flatMap(Optional::stream).max(Instant::compareTo);
+  }
+
+  /**
+   * The buckets whose rows differ between a view's new rows and its table's (both a view's size,
+   * small: compared here rather than by two Spark except-alls and their shuffles).
+   */
+  static List<Object> changedBuckets(List<Row> fresh, List<Row> current, int bucketIndex) {
+    Map<Object, Map<Row, Long>> freshByBucket = byBucket(fresh, bucketIndex);
+    Map<Object, Map<Row, Long>> currentByBucket = byBucket(current, bucketIndex);
+    java.util.Set<Object> buckets = new java.util.HashSet<>(freshByBucket.keySet());
+    buckets.addAll(currentByBucket.keySet());
+    return buckets.stream().filter(bucket -> !java.util.Objects.equals(freshByBucket.get(bucket), currentByBucket.get(bucket)))
+        .toList();
+  }
+
+  private static Map<Object, Map<Row, Long>> byBucket(List<Row> rows, int bucketIndex) {
+    Map<Object, Map<Row, Long>> byBucket = new java.util.HashMap<>();
+    for (Row row : rows) {
+      byBucket.computeIfAbsent(row.get(bucketIndex), bucket -> new java.util.HashMap<>()).merge(row, 1L, Long::sum);
+    }
+    return byBucket;
   }
 
   private static List<Object> bucketsOf(Dataset<Row> rows, String column) {

@@ -240,7 +240,9 @@ final class ViewSources {
   /**
    * Valid first arrivals among the bronze rows silver may not have refined yet, minus silver's
    * keys. Silver's insert-only MERGE matches a key within its event date, so only silver's rows of
-   * the tail's own dates are read for the keys (the tail is cached, its dates cost nothing).
+   * the tail's own dates are read for the keys (the tail is cached, its dates cost nothing); and
+   * silver's keys are first cut down to those the tail has (a semi-join the planner broadcasts, the
+   * tail being small and cached), so the anti-join never shuffles a whole date of silver keys.
    */
   private Dataset<Row> tail(TableSource table, long bronzeVersion, Dataset<Row> silver) {
     TableRefiner refiner = table.refiner();
@@ -253,9 +255,11 @@ final class ViewSources {
       silverKeys = silver.where(dates.isEmpty() ? lit(false) : col(SilverTableDefinition.EVENT_DATE).isin(dates.toArray()));
       key.add(SilverTableDefinition.EVENT_DATE);
     }
-    return refiner.firstArrivals(tailRows).select(refiner.silverColumns())
-        .join(silverKeys.select(key.stream().map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new)),
-            scala.collection.JavaConverters.asScalaBuffer(key).toSeq(), "left_anti")
+    org.apache.spark.sql.Column[] keyColumns = key.stream().map(org.apache.spark.sql.functions::col)
+        .toArray(org.apache.spark.sql.Column[]::new);
+    scala.collection.Seq<String> keySeq = scala.collection.JavaConverters.asScalaBuffer(key).toSeq();
+    Dataset<Row> known = silverKeys.select(keyColumns).join(tailRows.select(keyColumns), keySeq, "left_semi");
+    return refiner.firstArrivals(tailRows).select(refiner.silverColumns()).join(known, keySeq, "left_anti")
         .select(refiner.silverColumns());
   }
 

@@ -49,10 +49,12 @@ final class ViewState {
   record Prior(long silverVersion, long stateVersion) {}
 
   /**
-   * The state after an update: its rows in the window, its version, the newest {@code ingested_at}
+   * The state after an update: its rows in the window, its version, the buckets it changed (all:
+   * empty), the newest {@code ingested_at}
    * the update added (none when it added nothing) and what it did, for the refresh's reason.
    */
-  record Updated(Dataset<Row> rows, long version, boolean rebuilt, Optional<Instant> newestAdded, String what) {}
+  record Updated(Dataset<Row> rows, long version, boolean rebuilt, Optional<List<Object>> touched, Optional<Instant> newestAdded,
+      String what) {}
 
   String path(String view) {
     return locations.system("view_state_" + view);
@@ -76,7 +78,7 @@ final class ViewState {
       why = "the kept partial aggregates are not the last refresh's (version " + latest + ", expected "
           + prior.get().stateVersion() + ")";
     } else if (prior.get().silverVersion() == silverVersion) {
-      return new Updated(read(path, windowStartBucket), latest, false, Optional.empty(), "silver unchanged");
+      return new Updated(read(path, windowStartBucket), latest, false, Optional.of(List.of()), Optional.empty(), "silver unchanged");
     } else if (prior.get().silverVersion() > silverVersion) {
       why = "silver went back from version " + prior.get().silverVersion() + " to " + silverVersion;
     } else {
@@ -88,7 +90,7 @@ final class ViewState {
     }
     beforeRebuild.accept(why);
     Updated rebuilt = rebuild(view, aggregates, silverVersion, windowStart, windowStartBucket);
-    return new Updated(rebuilt.rows(), rebuilt.version(), true, rebuilt.newestAdded(), why);
+    return new Updated(rebuilt.rows(), rebuilt.version(), true, Optional.empty(), rebuilt.newestAdded(), why);
   }
 
   private Updated rebuild(ViewDefinition view, PartialAggregates aggregates, long silverVersion, Instant windowStart,
@@ -100,7 +102,7 @@ final class ViewState {
     aggregates.merge(aggregates.partial(silver)).write().format("delta").mode("overwrite").option("overwriteSchema", "true")
         .partitionBy(PartialAggregates.BUCKET).save(path);
     Row newest = silver.agg(max(col("ingested_at"))).first();
-    return new Updated(read(path, windowStartBucket), DeltaVersions.latest(session, path), true,
+    return new Updated(read(path, windowStartBucket), DeltaVersions.latest(session, path), true, Optional.empty(),
         newest.isNullAt(0) ? Optional.empty() : Optional.of(newest.getTimestamp(0).toInstant()),
         "partial aggregates rebuilt from silver");
   }
@@ -133,7 +135,7 @@ final class ViewState {
         Row newest = inserted.agg(max(col("ingested_at"))).first();
         String what = "applied silver versions " + (prior.silverVersion() + 1) + ".." + silverVersion + " to kept partial aggregates"
             + (recomputed.isEmpty() ? "" : " (" + recomputed.size() + " buckets with deletes or updates recomputed)");
-        return new Updated(read(path, windowStartBucket), DeltaVersions.latest(session, path), false,
+        return new Updated(read(path, windowStartBucket), DeltaVersions.latest(session, path), false, Optional.of(touched),
             newest.isNullAt(0) ? Optional.empty() : Optional.of(newest.getTimestamp(0).toInstant()), what);
       } finally {
         added.unpersist();
