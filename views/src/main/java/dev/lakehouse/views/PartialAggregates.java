@@ -259,7 +259,9 @@ final class PartialAggregates {
     try {
       plan = session.sql(view.sql()).queryExecution().analyzed();
     } finally {
-      session.catalog().dropTempView(ViewDefinition.SOURCE_VIEW);
+      // the session catalog's drop, not Catalog.dropTempView: that one also uncaches the rows'
+      // plan, which the caller may have cached to use again
+      session.sessionState().catalog().dropTempView(ViewDefinition.SOURCE_VIEW);
     }
     if (!(plan instanceof Aggregate aggregate)) {
       throw new NotDecomposable("the query is not one GROUP BY over " + ViewDefinition.SOURCE_VIEW

@@ -185,15 +185,22 @@ public final class ViewRefresher {
     try {
       Optional<Instant> newest = newest(kept.newestAdded(), live);
       List<Object> changed;
+      long written;
       if (full) {
         rows.write().format("delta").mode("overwrite").partitionBy(bucketColumn).option("userMetadata", refreshId)
             .option("overwriteSchema", "true").save(path); // one commit: the whole view replaced
-        changed = bucketsOf(rows, bucketColumn);
+        List<Row> all = rows.collectAsList();
+        int bucketIndex = rows.schema().fieldIndex(bucketColumn);
+        changed = all.stream().map(row -> row.get(bucketIndex)).distinct().toList();
+        written = all.size();
       } else {
         Dataset<Row> current = within(session.read().format("delta").load(path), bucketColumn, scope)
             .where(new Column(bucketColumn).geq(lit(windowStartBucket)))
             .select(java.util.Arrays.stream(rows.columns()).map(Column::new).toArray(Column[]::new));
-        changed = changedBuckets(rows.collectAsList(), current.collectAsList(), rows.schema().fieldIndex(bucketColumn));
+        List<Row> fresh = rows.collectAsList();
+        int bucketIndex = rows.schema().fieldIndex(bucketColumn);
+        changed = changedBuckets(fresh, current.collectAsList(), bucketIndex);
+        written = fresh.stream().filter(row -> changed.contains(row.get(bucketIndex))).count();
         // one commit: the buckets whose rows changed, and those that left the window
         rows.where(changed.isEmpty() ? lit(false) : new Column(bucketColumn).isin(changed.toArray())).write().format("delta")
             .mode("overwrite").partitionBy(bucketColumn).option("userMetadata", refreshId)
@@ -206,7 +213,7 @@ public final class ViewRefresher {
           + "; " + changed.size() + " of " + view.windowBuckets() + " buckets changed");
       return new ViewRefresh(view.name(), refreshId, started, Instant.now(), ViewRefresh.SUCCEEDED,
           full ? ViewRefresh.FULL : ViewRefresh.INCREMENTAL, reason, recorded, windowStart, changed.size(),
-          committedRows(path, refreshId), newest.or(() -> previousNewest(view)), view.definitionHash(), "");
+          written, newest.or(() -> previousNewest(view)), view.definitionHash(), "");
     } finally {
       rows.unpersist();
       livePartial.ifPresent(Dataset::unpersist);
