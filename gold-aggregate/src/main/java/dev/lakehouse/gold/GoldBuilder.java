@@ -451,7 +451,9 @@ public final class GoldBuilder {
         }
       }
     } finally {
-      views.stream().distinct().forEach(view -> session.catalog().dropTempView(view));
+      // the session catalog's drop: Catalog.dropTempView would also uncache an upsert table's
+      // rows, which are registered as they are and cached for every batch of the build
+      views.stream().distinct().forEach(view -> session.sessionState().catalog().dropTempView(view));
     }
     return results;
   }
