@@ -50,7 +50,7 @@ import scala.collection.JavaConverters;
  * they are, not what their buckets hold.
  *
  * <p>A query decomposes when it is one {@code GROUP BY} over {@code source} (with any
- * {@code WHERE}, but no HAVING, ORDER BY, join, window or subquery) whose aggregates are
+ * {@code WHERE}, but no HAVING, ORDER BY, join, window, subquery, random or clock function) whose aggregates are
  * {@code COUNT}, {@code COUNT_IF}, {@code SUM}, {@code MIN}, {@code MAX}, {@code BOOL_AND},
  * {@code BOOL_OR} or {@code COUNT(DISTINCT x)} (kept as the set of distinct values, so the count
  * is exact). State only grows: rows that leave the source (deletes, updates) are not subtracted;
@@ -102,6 +102,11 @@ final class PartialAggregates {
       shape = analyze(session, view, sourceRows);
     } catch (NotDecomposable e) {
       return new Decomposition(Optional.empty(), e.getMessage());
+    } catch (Exception e) { // AnalysisException is thrown undeclared: the refresh's own path reports a bad query
+      if (!(e instanceof org.apache.spark.sql.AnalysisException)) {
+        throw e;
+      }
+      return new Decomposition(Optional.empty(), "the query does not analyze: " + e.getMessage().lines().findFirst().orElse(""));
     }
     PartialAggregates aggregates = new PartialAggregates(session, view, shape, List.of());
     List<DataType> types = new ArrayList<>();
@@ -270,6 +275,8 @@ final class PartialAggregates {
     requireRowByRow(aggregate.child());
     List<Expression> grouping = new ArrayList<>(JavaConverters.seqAsJavaList(aggregate.groupingExpressions()));
     List<NamedExpression> outputs = new ArrayList<>(JavaConverters.seqAsJavaList(aggregate.aggregateExpressions()));
+    grouping.forEach(PartialAggregates::requireKeepable);
+    outputs.forEach(output -> requireKeepable((Expression) output));
     List<Part> parts = new ArrayList<>();
     for (NamedExpression output : outputs) {
       collectParts((Expression) output, parts);
@@ -282,21 +289,32 @@ final class PartialAggregates {
 
   /** The rows under the GROUP BY must be a row-by-row function of the source (so partials of parts add up). */
   private static void requireRowByRow(LogicalPlan plan) {
-    if (plan instanceof View) {
-      return; // the source itself
+    if (plan instanceof View source && source.desc().identifier().table().equals(ViewDefinition.SOURCE_VIEW)) {
+      return;
     }
     if (!(plan instanceof Project || plan instanceof Filter || plan instanceof SubqueryAlias)) {
       throw new NotDecomposable("a " + plan.nodeName() + " under the GROUP BY");
     }
-    if (plan instanceof Filter filter && hasSubquery(filter.condition())) {
-      throw new NotDecomposable("a subquery in the WHERE clause");
-    }
+    JavaConverters.seqAsJavaList(plan.expressions()).forEach(PartialAggregates::requireKeepable);
     JavaConverters.seqAsJavaList(plan.children()).forEach(PartialAggregates::requireRowByRow);
   }
 
-  private static boolean hasSubquery(Expression expression) {
-    return expression instanceof org.apache.spark.sql.catalyst.expressions.SubqueryExpression
-        || JavaConverters.seqAsJavaList(expression.children()).stream().anyMatch(PartialAggregates::hasSubquery);
+  /** Functions whose value depends on when they run: kept state would freeze them. */
+  private static final java.util.Set<String> CLOCK = java.util.Set.of("current_date", "current_timestamp", "now",
+      "localtimestamp", "current_timezone");
+
+  /**
+   * A kept state must mean the same later: no subquery (its rows are not the state's), nothing
+   * random and nothing that reads the clock.
+   */
+  private static void requireKeepable(Expression expression) {
+    if (expression instanceof org.apache.spark.sql.catalyst.expressions.SubqueryExpression) {
+      throw new NotDecomposable("a subquery");
+    }
+    if (!expression.deterministic() || CLOCK.contains(expression.prettyName())) {
+      throw new NotDecomposable(expression.prettyName() + " (its value changes from one refresh to the next)");
+    }
+    JavaConverters.seqAsJavaList(expression.children()).forEach(PartialAggregates::requireKeepable);
   }
 
   private static void collectParts(Expression expression, List<Part> parts) {
@@ -323,6 +341,9 @@ final class PartialAggregates {
     }
     if (aggregate.isDistinct()) {
       throw new NotDecomposable(aggregate.sql() + " (only COUNT(DISTINCT one column) without FILTER is kept as state)");
+    }
+    if (function instanceof Sum sum && sum.evalMode().toString().equals("TRY")) {
+      throw new NotDecomposable("try_sum (an overflow in one part would vanish in the merge)");
     }
     if (function instanceof Count || function instanceof CountIf || function instanceof Sum) {
       return Merge.SUM;

@@ -57,6 +57,8 @@ public final class ViewRefresher {
   private final Map<String, PartialAggregates.Decomposition> decompositions = new java.util.HashMap<>();
   /** Per view, the buckets its live tail covered at this process's last refresh (they may change as the tail moves on). */
   private final Map<String, List<Object>> lastTailBuckets = new java.util.HashMap<>();
+  /** Per view, this instance's last successful refresh: its tail buckets are known only if that refresh was the last one. */
+  private final Map<String, String> lastRefreshIds = new java.util.HashMap<>();
 
   /** Over the built-in {@code events} table (tests and tools). */
   public ViewRefresher(SparkSession spark, LakehouseConfig config, ExpectationSuite silverSuite) {
@@ -170,10 +172,12 @@ public final class ViewRefresher {
     boolean full = why != null || kept.rebuilt();
     String bucketColumn = view.bucket().column();
     // the buckets that can differ from the table's: those silver's changes touched, and those the
-    // live tail covers now or covered at this process's last refresh (unknown: all of them)
+    // live tail covers now or covered at the last refresh, if this instance made it (else: all)
     List<Object> tailBuckets = livePartial.map(partial -> bucketsOf(partial, PartialAggregates.BUCKET)).orElse(List.of());
     Optional<java.util.Set<Object>> scope = Optional.empty();
-    if (!full && kept.touched().isPresent() && (live.isEmpty() || lastTailBuckets.containsKey(view.name()))) {
+    boolean wroteLast = previous.isPresent()
+        && previous.get().getString(previous.get().fieldIndex("refresh_id")).equals(lastRefreshIds.get(view.name()));
+    if (!full && kept.touched().isPresent() && (live.isEmpty() || wroteLast)) {
       java.util.Set<Object> buckets = new java.util.HashSet<>(kept.touched().get());
       buckets.addAll(tailBuckets);
       buckets.addAll(lastTailBuckets.getOrDefault(view.name(), List.of()));
@@ -207,6 +211,7 @@ public final class ViewRefresher {
             .option("replaceWhere", replacePredicate(bucketColumn, changed, windowStartBucket)).save(path);
       }
       lastTailBuckets.put(view.name(), tailBuckets);
+      lastRefreshIds.put(view.name(), refreshId);
       Map<String, Long> recorded = new java.util.LinkedHashMap<>(versions);
       recorded.put(ViewState.VERSION_KEY, kept.version());
       String reason = (why != null ? why : kept.rebuilt() ? kept.what() : kept.what() + (live.isPresent() ? ", live tail merged in" : "")

@@ -239,21 +239,21 @@ final class ViewSources {
 
   /**
    * Valid first arrivals among the bronze rows silver may not have refined yet, minus silver's
-   * keys. Silver's insert-only MERGE matches a key within its event date, so only silver's rows of
-   * the tail's own dates are read for the keys (the tail is cached, its dates cost nothing); and
+   * keys. Silver's insert-only MERGE matches a batch's keys among silver's rows of the batch's
+   * event dates, so, the tail being one such batch, only silver's rows of the tail's own dates are
+   * read for the keys (the tail is cached, its dates cost nothing); and
    * silver's keys are first cut down to those the tail has (a semi-join the planner broadcasts, the
    * tail being small and cached), so the anti-join never shuffles a whole date of silver keys.
    */
   private Dataset<Row> tail(TableSource table, long bronzeVersion, Dataset<Row> silver) {
     TableRefiner refiner = table.refiner();
     Dataset<Row> tailRows = table.liveTail().rows(bronzeVersion, tailCutoff(table));
-    List<String> key = new java.util.ArrayList<>(table.table().key());
+    List<String> key = table.table().key();
     Dataset<Row> silverKeys = silver;
     if (table.table().isAppend()) {
       List<Object> dates = tailRows.select(SilverTableDefinition.EVENT_DATE).distinct().collectAsList().stream()
           .map(row -> row.get(0)).toList();
       silverKeys = silver.where(dates.isEmpty() ? lit(false) : col(SilverTableDefinition.EVENT_DATE).isin(dates.toArray()));
-      key.add(SilverTableDefinition.EVENT_DATE);
     }
     org.apache.spark.sql.Column[] keyColumns = key.stream().map(org.apache.spark.sql.functions::col)
         .toArray(org.apache.spark.sql.Column[]::new);

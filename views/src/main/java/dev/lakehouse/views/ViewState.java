@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.not;
 
 import dev.lakehouse.core.storage.DeltaVersions;
 import dev.lakehouse.core.storage.TableLocations;
@@ -26,14 +27,16 @@ import org.apache.spark.sql.SparkSession;
  * fresh each refresh.
  *
  * <p>Each write is one Delta commit (replaceWhere on the touched and expired buckets). The status
- * row of a refresh records the state version it produced; a later refresh continues from exactly
- * that version, and rebuilds the state when the table has moved past it (a refresh that failed
- * after writing state).
+ * row of a refresh records the state version it used; a later refresh continues from exactly
+ * that version (time travel), whatever was committed after it — maintenance, or a refresh that
+ * failed after writing state — and then replaces the whole state in its commit.
  */
 final class ViewState {
 
   /** The status row's key for the state's version, beside the sources' versions. */
   static final String VERSION_KEY = "state";
+  /** Delta operations that rewrite or delete files without changing rows. */
+  private static final java.util.Set<String> MAINTENANCE = java.util.Set.of("OPTIMIZE", "VACUUM START", "VACUUM END");
 
   private final SparkSession session;
   private final TableLocations locations;
@@ -69,24 +72,35 @@ final class ViewState {
   Updated update(ViewDefinition view, PartialAggregates aggregates, Optional<Prior> prior, long silverVersion,
       Instant windowStart, Object windowStartBucket, java.util.function.Consumer<String> beforeRebuild) {
     String path = path(view.name());
-    if (prior.isEmpty()) {
+    if (prior.isEmpty()) { // nothing to continue from: no rebuild to refuse either
       return rebuild(view, aggregates, silverVersion, windowStart, windowStartBucket);
     }
     long latest = DeltaVersions.latest(session, path);
+    if (latest > prior.get().stateVersion() && onlyMaintenanceAfter(path, prior.get().stateVersion())) {
+      // OPTIMIZE and VACUUM change files, not rows: the latest version holds the same state
+      prior = Optional.of(new Prior(prior.get().silverVersion(), latest));
+    }
     String why;
-    if (latest != prior.get().stateVersion()) {
-      why = "the kept partial aggregates are not the last refresh's (version " + latest + ", expected "
-          + prior.get().stateVersion() + ")";
-    } else if (prior.get().silverVersion() == silverVersion) {
-      return new Updated(read(path, windowStartBucket), latest, false, Optional.of(List.of()), Optional.empty(), "silver unchanged");
+    if (latest < prior.get().stateVersion()) {
+      why = "the kept partial aggregates went back from version " + prior.get().stateVersion() + " to " + latest;
     } else if (prior.get().silverVersion() > silverVersion) {
       why = "silver went back from version " + prior.get().silverVersion() + " to " + silverVersion;
     } else {
-      Optional<Dataset<Row>> changes = sources.silverChanges(view.source(), prior.get().silverVersion() + 1, silverVersion);
-      if (changes.isPresent()) {
-        return apply(view, aggregates, prior.get(), changes.get(), silverVersion, windowStart, windowStartBucket);
+      // the state as the last refresh left it: commits after it (OPTIMIZE, VACUUM's markers, a
+      // refresh that failed after writing state) are not built on
+      Optional<Dataset<Row>> kept = at(path, prior.get().stateVersion());
+      Optional<Dataset<Row>> changes = prior.get().silverVersion() == silverVersion ? Optional.empty()
+          : sources.silverChanges(view.source(), prior.get().silverVersion() + 1, silverVersion);
+      if (kept.isPresent() && prior.get().silverVersion() == silverVersion) {
+        return new Updated(kept.get().where(col(PartialAggregates.BUCKET).geq(lit(windowStartBucket))), prior.get().stateVersion(),
+            false, Optional.of(List.of()), Optional.empty(), "silver unchanged");
       }
-      why = "Delta change data is not available between the last refresh's silver version and now";
+      if (kept.isPresent() && changes.isPresent()) {
+        return apply(view, aggregates, prior.get(), kept.get(), latest == prior.get().stateVersion(), changes.get(), silverVersion,
+            windowStart, windowStartBucket);
+      }
+      why = kept.isEmpty() ? "the kept partial aggregates of version " + prior.get().stateVersion() + " are no longer readable"
+          : "Delta change data is not available between the last refresh's silver version and now";
     }
     beforeRebuild.accept(why);
     Updated rebuilt = rebuild(view, aggregates, silverVersion, windowStart, windowStartBucket);
@@ -107,8 +121,13 @@ final class ViewState {
         "partial aggregates rebuilt from silver");
   }
 
-  private Updated apply(ViewDefinition view, PartialAggregates aggregates, Prior prior, Dataset<Row> changes, long silverVersion,
-      Instant windowStart, Object windowStartBucket) {
+  /**
+   * @param kept the state at the prior's version
+   * @param onTop whether the table's latest version is the prior's: then only touched and expired
+   *     buckets are replaced; otherwise the whole state is, from {@code kept}
+   */
+  private Updated apply(ViewDefinition view, PartialAggregates aggregates, Prior prior, Dataset<Row> kept, boolean onTop,
+      Dataset<Row> changes, long silverVersion, Instant windowStart, Object windowStartBucket) {
     String path = path(view.name());
     Column bucket = expr(view.bucket().expression());
     Dataset<Row> inWindow = changes.where(bucket.geq(lit(windowStartBucket))).withColumn(PartialAggregates.BUCKET, bucket).cache();
@@ -119,7 +138,6 @@ final class ViewState {
       Dataset<Row> added = aggregates.partial(inserted.drop(PartialAggregates.BUCKET, ViewSources.CHANGE_TYPE)).cache();
       try {
         List<Object> merged = buckets(added);
-        Dataset<Row> kept = session.read().format("delta").option("versionAsOf", prior.stateVersion()).load(path);
         Dataset<Row> state = aggregates.merge(kept.where(in(merged)).unionByName(added));
         if (!recomputed.isEmpty()) {
           Dataset<Row> silver = sources.silverRows(view.source(), silverVersion, windowDate(windowStart))
@@ -128,10 +146,14 @@ final class ViewState {
         }
         List<Object> touched = new ArrayList<>(merged);
         touched.addAll(recomputed);
-        // one commit: touched buckets replaced, buckets that left the window dropped
-        state.write().format("delta").mode("overwrite").partitionBy(PartialAggregates.BUCKET)
-            .option("replaceWhere", ViewRefresher.replacePredicate(PartialAggregates.BUCKET, touched, windowStartBucket))
-            .save(path);
+        var writer = state.write().format("delta").mode("overwrite").partitionBy(PartialAggregates.BUCKET);
+        if (onTop) { // one commit: touched buckets replaced, buckets that left the window dropped
+          writer.option("replaceWhere", ViewRefresher.replacePredicate(PartialAggregates.BUCKET, touched, windowStartBucket))
+              .save(path);
+        } else { // one commit: the whole state, the untouched buckets as the last refresh left them
+          state.unionByName(kept.where(col(PartialAggregates.BUCKET).geq(lit(windowStartBucket))).where(not(in(touched))))
+              .write().format("delta").mode("overwrite").partitionBy(PartialAggregates.BUCKET).save(path);
+        }
         Row newest = inserted.agg(max(col("ingested_at"))).first();
         String what = "applied silver versions " + (prior.silverVersion() + 1) + ".." + silverVersion + " to kept partial aggregates"
             + (recomputed.isEmpty() ? "" : " (" + recomputed.size() + " buckets with deletes or updates recomputed)");
@@ -142,6 +164,26 @@ final class ViewState {
       }
     } finally {
       inWindow.unpersist();
+    }
+  }
+
+  private boolean onlyMaintenanceAfter(String path, long version) {
+    return io.delta.tables.DeltaTable.forPath(session, path).history().where(col("version").gt(version)).select("operation")
+        .collectAsList().stream().allMatch(row -> MAINTENANCE.contains(row.getString(0)));
+  }
+
+  /** The state at {@code version}; empty when that version can no longer be read (vacuumed, or gone). */
+  private Optional<Dataset<Row>> at(String path, long version) {
+    try {
+      Dataset<Row> state = session.read().format("delta").option("versionAsOf", version).load(path);
+      state.schema(); // resolves the snapshot: fails here when the version is gone
+      return Optional.of(state);
+    } catch (Exception e) { // Delta's exceptions are thrown undeclared by Scala code
+      if (e instanceof org.apache.spark.sql.AnalysisException || e instanceof IllegalArgumentException
+          || e instanceof IllegalStateException || e instanceof java.io.FileNotFoundException) {
+        return Optional.empty();
+      }
+      throw e;
     }
   }
 

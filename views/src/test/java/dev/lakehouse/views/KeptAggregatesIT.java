@@ -78,9 +78,8 @@ class KeptAggregatesIT {
 
   @Test
   void newLateAndRewrittenRowsAndAMovingWindowGiveWhatAFullRecomputationGives() {
-    LakehouseConfig config = ConfigLoader.defaultsOnly().withStorage(new StorageConfig(root.resolve("lake").toString()));
-    String silver = new TableLocations(config.storage()).silver("events");
-    ViewRefresher refresher = new ViewRefresher(spark, config, suite);
+    String silver = silverPath();
+    ViewRefresher refresher = refresher();
     ViewDefinition view = view(RefreshPolicy.AUTO);
     List<Event> rows = new ArrayList<>();
 
@@ -132,25 +131,50 @@ class KeptAggregatesIT {
   }
 
   @Test
-  void aStateTheLastRefreshDidNotLeaveIsRebuilt() {
-    LakehouseConfig config = ConfigLoader.defaultsOnly().withStorage(new StorageConfig(root.resolve("lake").toString()));
-    String silver = new TableLocations(config.storage()).silver("events");
-    ViewRefresher refresher = new ViewRefresher(spark, config, suite);
-    ViewDefinition view = view(RefreshPolicy.AUTO);
+  void commitsOnTheStateAfterTheLastRefreshAreNotBuiltOn() {
+    String silver = silverPath();
+    ViewRefresher refresher = refresher();
+    ViewDefinition view = view(RefreshPolicy.INCREMENTAL);
     List<Event> rows = new ArrayList<>(events("h", NOW.minus(Duration.ofHours(3)), Duration.ofHours(3), 200));
     write(silver, rows, "append");
     refresher.refresh(view, NOW);
-
-    // as if a refresh wrote state and failed before its status row
     String state = refresher.state().path(view.name());
-    spark.read().format("delta").load(state).limit(1).write().format("delta").mode("append").save(state);
+
+    // maintenance rewrites the state's files: the next refresh goes on from them, incrementally
+    long recorded = dev.lakehouse.core.storage.DeltaVersions.latest(spark, state);
+    spark.sql("OPTIMIZE delta.`" + state + "`");
+    spark.sql("VACUUM delta.`" + state + "` RETAIN 168 HOURS");
+    assertThat(dev.lakehouse.core.storage.DeltaVersions.latest(spark, state)).as("maintenance commits").isGreaterThan(recorded);
     List<Event> more = events("m", NOW.minus(Duration.ofMinutes(20)), Duration.ofMinutes(10), 10);
     write(silver, more, "append");
     rows.addAll(more);
-    ViewRefresh refresh = refresher.refresh(view, NOW);
-    assertThat(refresh.mode()).isEqualTo(ViewRefresh.FULL);
-    assertThat(refresh.reason()).contains("not the last refresh's");
-    assertViewIsTruth(refresher, view, rows, refresh.windowStart());
+    ViewRefresh afterMaintenance = refresher.refresh(view, NOW);
+    assertThat(afterMaintenance.mode()).isEqualTo(ViewRefresh.INCREMENTAL);
+    assertViewIsTruth(refresher, view, rows, afterMaintenance.windowStart());
+
+    // as if a refresh wrote state and failed before its status row: its rows are not counted
+    spark.read().format("delta").load(state).write().format("delta").mode("append").save(state);
+    List<Event> last = events("l", NOW.minus(Duration.ofMinutes(5)), Duration.ofMinutes(4), 10);
+    write(silver, last, "append");
+    rows.addAll(last);
+    ViewRefresh afterFailure = refresher.refresh(view, NOW);
+    assertThat(afterFailure.mode()).isEqualTo(ViewRefresh.INCREMENTAL);
+    assertViewIsTruth(refresher, view, rows, afterFailure.windowStart());
+    List<Map<String, Object>> stateRows = KernelTableReader.local().readAll(state);
+    assertThat(stateRows.stream().map(row -> row.get(PartialAggregates.BUCKET)).distinct().count())
+        .as("one state row per hour").isEqualTo(stateRows.size());
+  }
+
+  private LakehouseConfig config() {
+    return ConfigLoader.defaultsOnly().withStorage(new StorageConfig(root.resolve("lake").toString()));
+  }
+
+  private String silverPath() {
+    return new TableLocations(config().storage()).silver("events");
+  }
+
+  private ViewRefresher refresher() {
+    return new ViewRefresher(spark, config(), suite);
   }
 
   /** {@code count} events spread over {@code span} from {@code from}, users drawn from 30. */
