@@ -33,11 +33,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Refreshes materialized views. Incremental: the buckets touched by the source rows that changed
- * since the view's last refresh (Delta change data between the source versions recorded then and
- * now) are recomputed, buckets that left the window are dropped, and both happen in one Delta
- * commit (replaceWhere on the bucket column). Full: the whole window is recomputed and the table
- * replaced in one commit. Either way readers see the old or the new view, never a mix.
+ * Refreshes materialized views. A view whose query decomposes ({@link PartialAggregates}) keeps
+ * per-group partial aggregates ({@link ViewState}) and applies only silver's changes since its
+ * last refresh, plus the live tail, to them; only buckets whose rows changed are rewritten. Any
+ * other view is refreshed incrementally by recomputing the buckets touched by the source rows
+ * that changed since its last refresh (Delta change data between the source versions recorded
+ * then and now). Either way buckets that left the window are dropped in the same Delta commit
+ * (replaceWhere on the bucket column); a full refresh replaces the table in one commit. Readers
+ * see the old or the new view, never a mix.
  *
  * <p>Not thread-safe; refresh one view at a time per instance (the scheduler never overlaps a
  * view with itself).
