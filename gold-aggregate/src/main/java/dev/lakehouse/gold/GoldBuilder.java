@@ -65,10 +65,13 @@ public final class GoldBuilder {
   public static final String RERUN_JOB = "gold-rerun";
   private static final Logger LOG = LoggerFactory.getLogger(GoldBuilder.class);
   /**
-   * The dates built together: a month of daily dates in one commit per table. A batch's queries
-   * are planned together, so a bound keeps that planning and each commit's file list small.
+   * The dates built together: a quarter of daily dates in one commit per table. A date-local
+   * query runs once per batch, but other queries are planned once per date of the batch, so a
+   * bound keeps that planning and each commit's file list small; a batch's fixed cost (commits,
+   * records, snapshots: several seconds) is what a bound that is too low costs — 33 dates cut as
+   * 31 + 2 took twice the time of 33 in one.
    */
-  static final int DATES_PER_BATCH = 31;
+  static final int DATES_PER_BATCH = 92;
   /**
    * The most rows of append tables a batch of several dates holds: its rows are cached, and each
    * of its dates is built in one task. A date with more is built alone, with the parallelism of
@@ -88,6 +91,8 @@ public final class GoldBuilder {
   private final Set<String> wholeTables = new HashSet<>();
   /** During a build: each upsert table read, with the version it was read at. */
   private final Map<String, Map.Entry<Long, Dataset<Row>>> wholeRows = new TreeMap<>();
+  /** Gold tables already logged as built one date at a time. */
+  private final Set<String> perDateLogged = new HashSet<>();
   private final GoldWrites writes;
   private final GoldBuildLog builds;
   private final RunLog runs;
@@ -343,7 +348,7 @@ public final class GoldBuilder {
     session.sparkContext().setJobDescription(JOB + " " + dates + " from silver version " + GoldPlan.versionText(read));
     List<Dataset<Row>> cached = new ArrayList<>();
     try {
-      Map<String, GoldWrites.Commit> commits = writes.write(queries(batch, inputs.values(), versions, cached), batchId, batch.size() > 1);
+      Map<String, GoldWrites.Commit> commits = writes.write(queries(batch, inputs.values(), versions, cached), batchId);
       // the dates were built together, not one after another: each gets an even share of the batch's time
       Duration duration = Duration.ofNanos(System.nanoTime() - start).dividedBy(batch.size());
       Instant ended = Instant.now();
@@ -408,17 +413,20 @@ public final class GoldBuilder {
   }
 
   /**
-   * Gold table → date → its query's result for the date. Each result is analyzed when it is
-   * made, so it keeps the rows the views held then: the views can be bound to the next date
-   * without changing it. The queries are checked before anything is written.
+   * Gold table → its query's result for the batch's dates that need it. The queries are checked
+   * before anything is written.
    *
    * <p>An append table's rows of the batch are read once and cached ({@code cached} gets them):
-   * a Delta scan per date would list and prune the table's files once per date. In a batch of
-   * several dates each date's rows are one partition, so its query runs as a few one-task stages
-   * (see {@link GoldWrites#write}); the batch's row bound keeps them small, and the dates, run
-   * side by side, give the parallelism. A date alone keeps the parallel plan: its data may be big.
+   * a Delta scan per date would list and prune the table's files once per date. A query that is
+   * date-local ({@link DateLocalQuery}: its result over several dates is the union of its results
+   * per date) runs once over all its dates' rows, with the parallelism of those rows. Any other
+   * query runs once per date over that date's rows, and the results are unioned: each is analyzed
+   * when it is made, so it keeps the rows the views held then. In a batch of several dates each
+   * such date's rows are one partition, so its query runs as a few one-task stages (see {@link
+   * GoldWrites#write}); the batch's row bound keeps them small, and the dates, run side by side,
+   * give the parallelism. A date alone keeps the parallel plan: its data may be big.
    */
-  private Map<GoldDefinition, Map<LocalDate, Dataset<Row>>> queries(List<DatePlan> batch, Collection<SilverInput> inputs,
+  private Map<GoldDefinition, GoldWrites.Result> queries(List<DatePlan> batch, Collection<SilverInput> inputs,
       Map<String, Long> versions, List<Dataset<Row>> cached) {
     List<LocalDate> dates = batch.stream().map(DatePlan::date).toList();
     Map<String, Dataset<Row>> batchRows = new TreeMap<>();
@@ -431,37 +439,87 @@ public final class GoldBuilder {
         batchRows.put(input.table(), rows);
       }
     }
-    Map<GoldDefinition, Map<LocalDate, Dataset<Row>>> results = new LinkedHashMap<>();
-    List<String> views = new ArrayList<>();
+    Map<GoldDefinition, List<LocalDate>> datesOf = new LinkedHashMap<>();
+    batch.forEach(date -> date.tables().forEach(table ->
+        datesOf.computeIfAbsent(definition(table), definition -> new ArrayList<>()).add(date.date())));
+    Map<GoldDefinition, GoldWrites.Result> results = new LinkedHashMap<>();
+    Set<String> views = new TreeSet<>();
     try {
-      for (DatePlan date : batch) {
-        for (SilverInput input : inputs) {
-          Dataset<Row> rows = input.whole() ? wholeRows(input, versions.get(input.table()))
-              : batchRows.containsKey(input.table()) ? dateRows(batchRows.get(input.table()), date.date(), batch.size() > 1)
-              : rows(input, -1);
-          for (String view : input.viewNames()) {
-            rows.createOrReplaceTempView(view);
-            views.add(view);
+      for (Map.Entry<GoldDefinition, List<LocalDate>> entry : datesOf.entrySet()) {
+        GoldDefinition definition = entry.getKey();
+        List<LocalDate> tableDates = entry.getValue();
+        if (tableDates.size() > 1) {
+          registerViews(inputs, tableDates, versions, batchRows, dates.size(), views);
+          Dataset<Row> atOnce = query(definition);
+          Optional<String> whyNot = DateLocalQuery.whyNot(atOnce.queryExecution().analyzed(),
+              viewNames(inputs, false), viewNames(inputs, true));
+          if (whyNot.isEmpty()) {
+            // one file per date, as a date built alone writes
+            results.put(definition, new GoldWrites.Result(tableDates,
+                atOnce.repartition(col(GoldDefinition.PARTITION_COLUMN)), false));
+            continue;
+          }
+          if (perDateLogged.add(definition.table())) {
+            LOG.info("gold {} is built one date at a time in a batch: {}", definition.table(), whyNot.get());
           }
         }
-        for (String table : date.tables()) {
-          GoldDefinition definition = definition(table);
-          results.computeIfAbsent(definition, d -> new LinkedHashMap<>()).put(date.date(),
-              GoldWrites.ownDateOnly(query(definition), definition, date.date()));
+        List<Dataset<Row>> perDate = new ArrayList<>();
+        for (LocalDate date : tableDates) {
+          registerViews(inputs, List.of(date), versions, batchRows, dates.size(), views);
+          perDate.add(GoldWrites.ownDateOnly(query(definition), definition, date));
         }
+        results.put(definition, new GoldWrites.Result(tableDates, unionByName(perDate), dates.size() > 1));
       }
     } finally {
       // the session catalog's drop: Catalog.dropTempView would also uncache an upsert table's
       // rows, which are registered as they are and cached for every batch of the build
-      views.stream().distinct().forEach(view -> session.sessionState().catalog().dropTempView(view));
+      views.forEach(view -> session.sessionState().catalog().dropTempView(view));
     }
     return results;
   }
 
-  /** One date's rows of an append table's batch rows; in one partition when {@code oneTask}. */
-  private static Dataset<Row> dateRows(Dataset<Row> batchRows, LocalDate date, boolean oneTask) {
-    Dataset<Row> rows = batchRows.where(col(GoldDefinition.PARTITION_COLUMN).equalTo(lit(Date.valueOf(date))));
-    return oneTask ? rows.coalesce(1) : rows;
+  /**
+   * Registers every input under its view names: an append table's rows of {@code dates} (of the
+   * batch's cached rows; in one partition for a date of a batch of several), an upsert table whole.
+   */
+  private void registerViews(Collection<SilverInput> inputs, List<LocalDate> dates, Map<String, Long> versions,
+      Map<String, Dataset<Row>> batchRows, int batchDates, Set<String> views) {
+    for (SilverInput input : inputs) {
+      Dataset<Row> rows;
+      if (input.whole()) {
+        rows = wholeRows(input, versions.get(input.table()));
+      } else if (!batchRows.containsKey(input.table())) {
+        rows = rows(input, -1);
+      } else if (dates.size() == batchDates) {
+        rows = batchRows.get(input.table());
+      } else {
+        rows = batchRows.get(input.table()).where(col(GoldDefinition.PARTITION_COLUMN).isin(GoldWrites.sqlDates(dates)));
+        rows = dates.size() == 1 && batchDates > 1 ? rows.coalesce(1) : rows;
+      }
+      for (String view : input.viewNames()) {
+        rows.createOrReplaceTempView(view);
+        views.add(view);
+      }
+    }
+  }
+
+  private static Set<String> viewNames(Collection<SilverInput> inputs, boolean whole) {
+    Set<String> names = new HashSet<>();
+    inputs.stream().filter(input -> input.whole() == whole)
+        .forEach(input -> input.viewNames().forEach(name -> names.add(name.toLowerCase(java.util.Locale.ROOT))));
+    return names;
+  }
+
+  /**
+   * All of them, unioned by column name in a balanced tree: each union analyzes its whole plan
+   * again, so unioning one at a time would cost the square of the dates.
+   */
+  private static Dataset<Row> unionByName(List<Dataset<Row>> parts) {
+    if (parts.size() == 1) {
+      return parts.get(0);
+    }
+    int half = parts.size() / 2;
+    return unionByName(parts.subList(0, half)).unionByName(unionByName(parts.subList(half, parts.size())));
   }
 
   /** The rows of some dates of an append table at a pinned version. */

@@ -75,33 +75,41 @@ final class GoldWrites {
   }
 
   /**
-   * Writes the tables two at a time: each commit mostly waits on Delta's log, so two in flight
-   * use the cores better.
+   * A gold table's rows for some dates, to replace those dates' partitions.
    *
-   * @param smallDates the dates are small (a batch of several): each date's query plans its
-   *     shuffles into one partition, without adaptive execution and without whole-stage code
-   *     generation. Adaptive execution runs each shuffle as a job of its own and plans the whole
-   *     batch's query again after each, and each date's stages would be compiled apart, so a
-   *     batch's cost would grow with its dates far more than its rows do; one partition per date
-   *     is what adaptive execution would have coalesced them to, and the dates, run side by side,
-   *     are the parallelism.
+   * @param dates the dates replaced (a date without rows in {@code rows} ends up empty)
+   * @param rows the query's result over those dates
+   * @param smallDates a union of per-date queries over small dates (a batch of several): each
+   *     date's query plans its shuffles into one partition, without adaptive execution and without
+   *     whole-stage code generation. Adaptive execution runs each shuffle as a job of its own and
+   *     plans the whole batch's query again after each, and each date's stages would be compiled
+   *     apart, so a batch's cost would grow with its dates far more than its rows do; one
+   *     partition per date is what adaptive execution would have coalesced them to, and the dates,
+   *     run side by side, are the parallelism.
    */
-  Map<String, Commit> write(Map<GoldDefinition, Map<LocalDate, Dataset<Row>>> results, String batchId, boolean smallDates) {
+  record Result(List<LocalDate> dates, Dataset<Row> rows, boolean smallDates) {}
+
+  /**
+   * Writes the tables two at a time: each commit mostly waits on Delta's log, so two in flight
+   * use the cores better. The session's settings are shared by the writes, so the small-date
+   * settings hold for all of them when one needs them.
+   */
+  Map<String, Commit> write(Map<GoldDefinition, Result> results, String batchId) {
     Map<String, Optional<String>> settings = new LinkedHashMap<>();
-    if (smallDates) {
+    if (results.values().stream().anyMatch(Result::smallDates)) {
       SMALL_DATE_SETTINGS.forEach((key, value) -> {
         settings.put(key, Optional.ofNullable(session.conf().getOption(key).getOrElse(() -> null)));
         session.conf().set(key, value);
       });
     }
     try {
-      return write(results, batchId);
+      return writeAll(results, batchId);
     } finally {
       settings.forEach((key, value) -> value.ifPresentOrElse(old -> session.conf().set(key, old), () -> session.conf().unset(key)));
     }
   }
 
-  private Map<String, Commit> write(Map<GoldDefinition, Map<LocalDate, Dataset<Row>>> results, String batchId) {
+  private Map<String, Commit> writeAll(Map<GoldDefinition, Result> results, String batchId) {
     ExecutorService writers = Executors.newFixedThreadPool(WRITERS, runnable -> {
       Thread thread = new Thread(runnable, "gold-writer-" + batchId);
       thread.setDaemon(true);
@@ -109,8 +117,8 @@ final class GoldWrites {
     });
     try {
       Map<String, Future<Commit>> pending = new LinkedHashMap<>();
-      results.forEach((definition, byDate) -> pending.put(definition.table(), writers.submit(() -> ConflictRetry.onConflict(
-          "gold/" + definition.table() + " " + datesText(byDate.keySet()), () -> replaceDates(definition, byDate, batchId)))));
+      results.forEach((definition, result) -> pending.put(definition.table(), writers.submit(() -> ConflictRetry.onConflict(
+          "gold/" + definition.table() + " " + datesText(result.dates()), () -> replaceDates(definition, result, batchId)))));
       Map<String, Commit> commits = new LinkedHashMap<>();
       for (Map.Entry<String, Future<Commit>> entry : pending.entrySet()) {
         commits.put(entry.getKey(), await(entry.getValue()));
@@ -144,14 +152,14 @@ final class GoldWrites {
    * a rerun rewrites the same partitions. The commit carries a token in its user metadata so its
    * version can be found even when other writers commit right after it.
    */
-  private Commit replaceDates(GoldDefinition definition, Map<LocalDate, Dataset<Row>> byDate, String batchId) {
+  private Commit replaceDates(GoldDefinition definition, Result result, String batchId) {
     String path = locations.gold(definition.table());
     String token = batchId + "/" + definition.table();
-    String dates = datesText(byDate.keySet());
+    String dates = datesText(result.dates());
     try {
-      unionByName(List.copyOf(byDate.values()))
+      result.rows()
           .write().format("delta").mode("overwrite").partitionBy(GoldDefinition.PARTITION_COLUMN)
-          .option("replaceWhere", GoldDefinition.PARTITION_COLUMN + " IN (" + byDate.keySet().stream()
+          .option("replaceWhere", GoldDefinition.PARTITION_COLUMN + " IN (" + result.dates().stream()
               .map(date -> "DATE'" + date + "'").collect(Collectors.joining(", ")) + ")")
           .option("userMetadata", token)
           .save(path);
@@ -176,7 +184,7 @@ final class GoldWrites {
       if (token.equals(commit.getString(2))) {
         scala.collection.Map<String, String> metrics = commit.getMap(1);
         long rows = Long.parseLong(metrics.get("numOutputRows").getOrElse(() -> "0"));
-        return new Commit(commit.getLong(0), rowsByDate(path, commit.getLong(0), byDate.keySet(), rows));
+        return new Commit(commit.getLong(0), rowsByDate(path, commit.getLong(0), Set.copyOf(result.dates()), rows));
       }
     }
     // Delta makes no commit for an empty result replacing empty partitions: nothing changed
@@ -231,18 +239,6 @@ final class GoldWrites {
       }
     }
     return Optional.of(byDate);
-  }
-
-  /**
-   * All of them, unioned by column name in a balanced tree: each union analyzes its whole plan
-   * again, so unioning one at a time would cost the square of the dates.
-   */
-  private static Dataset<Row> unionByName(List<Dataset<Row>> parts) {
-    if (parts.size() == 1) {
-      return parts.get(0);
-    }
-    int half = parts.size() / 2;
-    return unionByName(parts.subList(0, half)).unionByName(unionByName(parts.subList(half, parts.size())));
   }
 
   /** The message {@link #ownDateOnly} raised, wherever Spark and Delta wrapped it. */

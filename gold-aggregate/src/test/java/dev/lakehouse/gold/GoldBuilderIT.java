@@ -230,8 +230,8 @@ class GoldBuilderIT {
   void datesBuiltInBatchesEqualTheTruthPerDateWithOneCommitPerTablePerBatchAndAOneDateRerunTouchesOnlyItsDate() {
     LakehouseConfig config = config();
     GroundTruth truth = new GroundTruth(true);
-    // an event an hour: on-time events over five weeks, more dates than one batch holds
-    produce(config, new GeneratorSpec(900, 46, 0.05, 0.05, 0.03, 3, 500, 200, Optional.of(BASE), java.time.Duration.ofHours(1)),
+    // an event every three hours: on-time events over sixteen weeks, more dates than one batch holds
+    produce(config, new GeneratorSpec(900, 46, 0.05, 0.05, 0.03, 3, 500, 200, Optional.of(BASE), java.time.Duration.ofHours(3)),
         truth::record);
     refine(config);
     GoldBuilder gold = builder(config);
