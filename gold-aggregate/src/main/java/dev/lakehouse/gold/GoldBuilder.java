@@ -39,11 +39,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds gold tables from the silver tables, by event date: each definition's query runs once per
- * date, over that date's rows of the append tables it reads and over the upsert tables it reads
+ * Builds gold tables from the silver tables, by event date: each definition's query gives a
+ * date's rows from that date's rows of the append tables it reads and the upsert tables it reads
  * whole (each read at one pinned version; which tables a query reads comes from its parsed plan).
- * Dates are built in batches of up to {@value #DATES_PER_BATCH}: the per-date results of a table
- * are written in one commit that replaces exactly the batch's date partitions (replaceWhere on
+ * Dates are built in batches of up to {@value #DATES_PER_BATCH}: a query that keeps dates apart
+ * ({@link DateLocalQuery}) runs once over the batch's rows, any other once per date; a table's
+ * results for the batch are written in one commit that replaces exactly the batch's date partitions (replaceWhere on
  * {@code event_date IN (...)}), so a batch is atomic per table (readers see the old or the new
  * partitions, never a mix), a rebuild is idempotent, and the commits and jobs a date costs are
  * shared by its batch. Other dates' files are not touched. A date is rebuilt when any append
