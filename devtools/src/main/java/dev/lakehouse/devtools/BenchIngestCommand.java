@@ -21,7 +21,9 @@ import picocli.CommandLine.ParentCommand;
         "reads them once with Kafka's ConsumerPerformance, then ingests them into a fresh bronze table as",
         "`ingest --once` does (micro-batches as configured: one unless a cap is set); compares the rates",
         "while data moved (Spark's batch time; with several batches the first, which also plans the query,",
-        "is left out) and prints where the batches' time went."})
+        "is left out) and prints where the batches' time went. For scale it also times plain Spark on the",
+        "same topic: a batch read with bronze's Kafka options and columns, written as parquet, once before",
+        "bronze (warming the JVM up, as a running service is) and once after."})
 final class BenchIngestCommand implements Callable<Integer> {
 
   @ParentCommand BenchCommand bench;
@@ -41,6 +43,11 @@ final class BenchIngestCommand implements Callable<Integer> {
     BenchRun run = BenchRun.create(base, GeneratorSpec.defaults(events, 1));
     System.out.printf("bench ingest: the raw consumer reads topic %s%n", run.source().topic());
     RawConsumer.Result raw = RawConsumer.consume(run.config().kafka().bootstrapServers(), run.source().topic(), events);
+    // plain Spark first, on the same topic: the JVM, Spark and the Kafka client warm up as in a
+    // service that has run for a while (the goal is bronze's steady state), and the baseline is
+    // timed again after bronze, warm as well
+    double plainColdSeconds = PlainSparkIngest.seconds(run.spark(), run.config().kafka().bootstrapServers(),
+        run.source().topic(), run.root() + "/_plain_parquet");
     BatchTimings timings = BatchTimings.listenTo(run.spark());
     IngestResult result;
     try {
@@ -48,6 +55,12 @@ final class BenchIngestCommand implements Callable<Integer> {
     } finally {
       timings.stopListening(run.spark());
     }
+    double plainSeconds = PlainSparkIngest.seconds(run.spark(), run.config().kafka().bootstrapServers(), run.source().topic(),
+        run.root() + "/_plain_parquet");
+    double plainRate = result.rows() / plainSeconds;
+    System.out.printf("bench ingest: plain Spark (batch read of the topic, same Kafka options and columns, parquet"
+        + " partitioned by ingest_date): %.1f s, %,.0f records/s; bronze's batch rate is %.2f× that%n", plainSeconds, plainRate,
+        timings.steadyRowsPerSecond() / plainRate);
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("sent", run.sizes().summary());
     data.put("raw_consumer_messages", raw.messages());
@@ -59,6 +72,10 @@ final class BenchIngestCommand implements Callable<Integer> {
     data.put("bronze_batch_phase_millis", timings.phaseMillis());
     data.put("bronze_wall_clock_seconds", result.duration().toMillis() / 1000.0);
     data.put("bronze_wall_clock_records_per_second", result.rowsPerSecond());
+    data.put("plain_spark_kafka_to_parquet_seconds", plainSeconds);
+    data.put("plain_spark_kafka_to_parquet_seconds_cold", plainColdSeconds);
+    data.put("plain_spark_kafka_to_parquet_records_per_second", plainRate);
+    data.put("bronze_vs_plain_spark", timings.steadyRowsPerSecond() / plainRate);
     data.put("storage", base.storage().isS3() ? "s3" : "local filesystem");
     System.out.printf("bench ingest: micro-batch time by phase (ms): %s%n", timings.phaseMillis());
     run.cleanUp(keep);
