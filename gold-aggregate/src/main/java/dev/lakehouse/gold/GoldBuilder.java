@@ -2,7 +2,6 @@ package dev.lakehouse.gold;
 
 import static java.util.Objects.requireNonNull;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
 
 import dev.lakehouse.core.spark.TrustedSessions;
 import dev.lakehouse.core.LakehouseException;
@@ -11,7 +10,6 @@ import dev.lakehouse.core.partition.DateRange;
 import dev.lakehouse.core.runs.RunLog;
 import dev.lakehouse.core.runs.RunRecord;
 import dev.lakehouse.core.storage.TableLocations;
-import java.sql.Date;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -44,8 +42,8 @@ import org.slf4j.LoggerFactory;
  * whole (each read at one pinned version; which tables a query reads comes from its parsed plan).
  * Dates are built in batches of up to {@value #DATES_PER_BATCH}: a query that keeps dates apart
  * ({@link DateLocalQuery}) runs once over the batch's rows, any other once per date; a table's
- * results for the batch are written in one commit that replaces exactly the batch's date partitions (replaceWhere on
- * {@code event_date IN (...)}), so a batch is atomic per table (readers see the old or the new
+ * results for the batch are written in one commit that replaces exactly the batch's date
+ * partitions (replaceWhere on {@code event_date IN (...)}), so a batch is atomic per table (readers see the old or the new
  * partitions, never a mix), a rebuild is idempotent, and the commits and jobs a date costs are
  * shared by its batch. Other dates' files are not touched. A date is rebuilt when any append
  * table its query reads changed on that date after the build; a change to an upsert table (a
