@@ -136,8 +136,10 @@ final class DateLocalQuery {
         return union(plan, children);
       }
       Shape child = children.size() == 1 ? children.get(0) : null;
-      if (child == null) {
-        throw new NotLocal("a " + plan.nodeName());
+      if (child == null || SQL_NAMES.containsKey(plan.nodeName())) {
+        // even over rows that are the same for every date: a LIMIT or sample without order picks
+        // other rows for each date's query, one set for the batch's
+        throw new NotLocal("a " + SQL_NAMES.getOrDefault(plan.nodeName(), plan.nodeName()) + " (it could see rows of several dates)");
       }
       if (!child.dated()) {
         return Shape.SAME_FOR_EVERY_DATE; // whatever it does to rows that are the same for every date

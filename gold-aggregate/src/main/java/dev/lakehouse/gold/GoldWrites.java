@@ -91,22 +91,29 @@ final class GoldWrites {
 
   /**
    * Writes the tables two at a time: each commit mostly waits on Delta's log, so two in flight
-   * use the cores better. The session's settings are shared by the writes, so the small-date
-   * settings hold for all of them when one needs them.
+   * use the cores better. The session's settings are shared by the writes, so the tables that run
+   * once over all their dates are written first, with the session's own settings, and the unions
+   * of per-date queries after them, under the small-date settings.
    */
   Map<String, Commit> write(Map<GoldDefinition, Result> results, String batchId) {
-    Map<String, Optional<String>> settings = new LinkedHashMap<>();
-    if (results.values().stream().anyMatch(Result::smallDates)) {
-      SMALL_DATE_SETTINGS.forEach((key, value) -> {
-        settings.put(key, Optional.ofNullable(session.conf().getOption(key).getOrElse(() -> null)));
-        session.conf().set(key, value);
-      });
+    Map<GoldDefinition, Result> atOnce = new LinkedHashMap<>();
+    Map<GoldDefinition, Result> perDate = new LinkedHashMap<>();
+    results.forEach((definition, result) -> (result.smallDates() ? perDate : atOnce).put(definition, result));
+    Map<String, Commit> commits = new LinkedHashMap<>(writeAll(atOnce, batchId));
+    if (perDate.isEmpty()) {
+      return commits;
     }
+    Map<String, Optional<String>> settings = new LinkedHashMap<>();
+    SMALL_DATE_SETTINGS.forEach((key, value) -> {
+      settings.put(key, Optional.ofNullable(session.conf().getOption(key).getOrElse(() -> null)));
+      session.conf().set(key, value);
+    });
     try {
-      return writeAll(results, batchId);
+      commits.putAll(writeAll(perDate, batchId));
     } finally {
       settings.forEach((key, value) -> value.ifPresentOrElse(old -> session.conf().set(key, old), () -> session.conf().unset(key)));
     }
+    return commits;
   }
 
   private Map<String, Commit> writeAll(Map<GoldDefinition, Result> results, String batchId) {

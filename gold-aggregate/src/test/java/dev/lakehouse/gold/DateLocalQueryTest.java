@@ -69,7 +69,8 @@ class DateLocalQueryTest {
   @Test
   void dateLocalQueriesOverAllDatesEqualTheUnionOfTheirPerDateResults() {
     List<String> local = List.of(
-        "SELECT event_date, customer_id, COUNT(*) AS n, COUNT(DISTINCT order_id) AS o, SUM(amount) AS s FROM orders"
+        "SELECT event_date, customer_id, COUNT(*) AS n, COUNT(DISTINCT order_id) AS o,"
+            + " SUM(CAST(amount AS DECIMAL(18, 2))) AS s FROM orders"
             + " WHERE amount > 10 GROUP BY event_date, customer_id",
         "SELECT o.event_date, s.carrier, COUNT(*) AS n FROM orders o JOIN shipments s"
             + " ON o.order_id = s.order_id AND o.event_date = s.event_date GROUP BY o.event_date, s.carrier",
@@ -116,6 +117,10 @@ class DateLocalQueryTest {
             "a GROUP BY without event_date"),
         Map.entry("SELECT event_date, amount FROM orders ORDER BY amount LIMIT 3", "a LIMIT"),
         Map.entry("SELECT event_date, COUNT(*) AS n FROM orders GROUP BY ROLLUP(event_date)", "a GROUPING SETS, ROLLUP or CUBE"),
+        Map.entry("SELECT o.event_date, c.plan FROM orders o JOIN (SELECT * FROM customers LIMIT 2) c"
+            + " ON c.customer_id = o.customer_id", "a LIMIT"),
+        Map.entry("SELECT o.event_date, o.order_id FROM orders o INTERSECT SELECT event_date, order_id FROM shipments",
+            "a INTERSECT"),
         Map.entry("SELECT event_date, rank() OVER (ORDER BY amount) AS r FROM orders", "a window not partitioned by event_date"),
         Map.entry("SELECT event_date, order_id FROM orders WHERE amount > (SELECT avg(amount) FROM orders)", "a subquery"),
         Map.entry("SELECT event_date, order_id FROM orders WHERE rand() < 0.5", "rand (not deterministic)"),
