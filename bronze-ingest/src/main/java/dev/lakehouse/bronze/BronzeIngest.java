@@ -35,6 +35,14 @@ public final class BronzeIngest {
 
   private static final Logger LOG = LoggerFactory.getLogger(BronzeIngest.class);
   private static final String STATISTICS_COLUMNS = "topic,partition,offset,kafka_timestamp,ingested_at";
+  /**
+   * Fewer, larger polls: the consumer's 500 records and 1 MB per partition make a backlog cost
+   * thousands of round trips (a cap that the raw consumer does not have).
+   */
+  public static final java.util.Map<String, String> KAFKA_POLL_OPTIONS = java.util.Map.of(
+      "kafka.max.poll.records", "20000",
+      "kafka.max.partition.fetch.bytes", Integer.toString(16 * 1024 * 1024),
+      "kafka.fetch.max.bytes", Integer.toString(64 * 1024 * 1024));
 
   private final SparkSession spark;
   private final LakehouseConfig config;
@@ -144,17 +152,17 @@ public final class BronzeIngest {
             .option("failOnDataLoss", Boolean.toString(config.ingest().failOnDataLoss()))
             .option("kafka.request.timeout.ms", "30000")
             .option("kafka.default.api.timeout.ms", "60000")
-            // fewer, larger polls: the consumer's 500 records and 1 MB per partition make a
-            // backlog cost thousands of round trips (a cap that the raw consumer does not have)
-            .option("kafka.max.poll.records", "20000")
-            .option("kafka.max.partition.fetch.bytes", Integer.toString(16 * 1024 * 1024))
-            .option("kafka.fetch.max.bytes", Integer.toString(64 * 1024 * 1024));
+            .options(KAFKA_POLL_OPTIONS);
     if (config.ingest().maxOffsetsPerTrigger() > 0) {
       reader = reader.option("maxOffsetsPerTrigger", Long.toString(config.ingest().maxOffsetsPerTrigger()));
     }
+    return bronzeColumns(reader.load());
+  }
+
+  /** Bronze's columns of the Kafka source's rows (a stream's or a batch read's). */
+  public static Dataset<Row> bronzeColumns(Dataset<Row> kafkaRows) {
     // CAST(binary AS STRING) keeps the bytes as they are: the value is stored untouched.
-    return reader
-        .load()
+    return kafkaRows
         .select(
             col("key").cast("string").as("key"),
             col("value").cast("string").as("value"),

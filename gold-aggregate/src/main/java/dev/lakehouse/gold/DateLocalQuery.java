@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.apache.spark.sql.catalyst.expressions.Alias;
 import org.apache.spark.sql.catalyst.expressions.And;
+import org.apache.spark.sql.catalyst.expressions.BinaryComparison;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.EqualNullSafe;
 import org.apache.spark.sql.catalyst.expressions.EqualTo;
@@ -67,8 +68,8 @@ final class DateLocalQuery {
       }
       for (Attribute output : JavaConverters.seqAsJavaList(analyzed.output())) {
         if (output.name().equalsIgnoreCase(GoldDefinition.PARTITION_COLUMN)) {
-          return shape.dates().contains(output.exprId()) ? Optional.empty()
-              : Optional.of("its " + GoldDefinition.PARTITION_COLUMN + " is not the rows' own " + GoldDefinition.PARTITION_COLUMN);
+          return shape.dates().contains(output.exprId()) ? Optional.empty() : Optional.of(
+              "its " + GoldDefinition.PARTITION_COLUMN + " is not the rows' own " + GoldDefinition.PARTITION_COLUMN);
         }
       }
       return Optional.of("it returns no " + GoldDefinition.PARTITION_COLUMN);
@@ -139,7 +140,8 @@ final class DateLocalQuery {
       if (child == null || SQL_NAMES.containsKey(plan.nodeName())) {
         // even over rows that are the same for every date: a LIMIT or sample without order picks
         // other rows for each date's query, one set for the batch's
-        throw new NotLocal("a " + SQL_NAMES.getOrDefault(plan.nodeName(), plan.nodeName()) + " (it could see rows of several dates)");
+        throw new NotLocal("a " + SQL_NAMES.getOrDefault(plan.nodeName(), plan.nodeName())
+            + " (it could see rows of several dates)");
       }
       if (!child.dated()) {
         return Shape.SAME_FOR_EVERY_DATE; // whatever it does to rows that are the same for every date
@@ -158,7 +160,8 @@ final class DateLocalQuery {
         return child.within(output(plan));
       }
       if (plan instanceof Distinct distinct) {
-        requireDateIn(child, new ArrayList<>(output(distinct)), "a DISTINCT over rows without " + GoldDefinition.PARTITION_COLUMN);
+        requireDateIn(child, new ArrayList<>(output(distinct)),
+            "a DISTINCT over rows without " + GoldDefinition.PARTITION_COLUMN);
         return child;
       }
       if (plan instanceof Deduplicate deduplicate) {
@@ -166,10 +169,11 @@ final class DateLocalQuery {
             "a de-duplication without " + GoldDefinition.PARTITION_COLUMN);
         return child;
       }
-      if (plan instanceof Filter || plan instanceof SubqueryAlias || plan instanceof Sort || plan instanceof Generate) {
+      if (plan instanceof Filter || plan instanceof SubqueryAlias || plan instanceof Sort
+          || plan instanceof Generate) {
         return child.within(output(plan)); // row by row (a sort only orders them)
       }
-      throw new NotLocal("a " + SQL_NAMES.getOrDefault(plan.nodeName(), plan.nodeName()) + " (it could see rows of several dates)");
+      throw new NotLocal("a " + plan.nodeName() + " (it could see rows of several dates)");
     }
 
     /** The SQL that makes the plan nodes a date-local query may not have. */
@@ -250,16 +254,8 @@ final class DateLocalQuery {
         return false;
       }
       for (Expression conjunct : conjuncts(join.condition().get())) {
-        Expression a = null;
-        Expression b = null;
-        if (conjunct instanceof EqualTo equal) {
-          a = equal.left();
-          b = equal.right();
-        } else if (conjunct instanceof EqualNullSafe equal) {
-          a = equal.left();
-          b = equal.right();
-        }
-        if (a instanceof Attribute x && b instanceof Attribute y
+        if ((conjunct instanceof EqualTo || conjunct instanceof EqualNullSafe) && conjunct instanceof BinaryComparison equal
+            && equal.left() instanceof Attribute x && equal.right() instanceof Attribute y
             && (left.dates().contains(x.exprId()) && right.dates().contains(y.exprId())
                 || left.dates().contains(y.exprId()) && right.dates().contains(x.exprId()))) {
           return true;

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -43,8 +44,8 @@ import org.slf4j.LoggerFactory;
  * Dates are built in batches of up to {@value #DATES_PER_BATCH}: a query that keeps dates apart
  * ({@link DateLocalQuery}) runs once over the batch's rows, any other once per date; a table's
  * results for the batch are written in one commit that replaces exactly the batch's date
- * partitions (replaceWhere on {@code event_date IN (...)}), so a batch is atomic per table (readers see the old or the new
- * partitions, never a mix), a rebuild is idempotent, and the commits and jobs a date costs are
+ * partitions (replaceWhere on {@code event_date IN (...)}), so a batch is atomic per table
+ * (readers see the old or the new partitions, never a mix), a rebuild is idempotent, and the commits and jobs a date costs are
  * shared by its batch. Other dates' files are not touched. A date is rebuilt when any append
  * table its query reads changed on that date after the build; a change to an upsert table (a
  * dimension) rebuilds nothing: an as-of join on its history keeps past dates stable, and
@@ -505,7 +506,7 @@ public final class GoldBuilder {
   private static Set<String> viewNames(Collection<SilverInput> inputs, boolean whole) {
     Set<String> names = new HashSet<>();
     inputs.stream().filter(input -> input.whole() == whole)
-        .forEach(input -> input.viewNames().forEach(name -> names.add(name.toLowerCase(java.util.Locale.ROOT))));
+        .forEach(input -> input.viewNames().forEach(name -> names.add(name.toLowerCase(Locale.ROOT))));
     return names;
   }
 
