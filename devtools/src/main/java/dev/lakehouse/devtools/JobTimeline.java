@@ -1,5 +1,6 @@
 package dev.lakehouse.devtools;
 
+import dev.lakehouse.core.spark.JobPhase;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,8 +11,9 @@ import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Where a bench's time goes: every Spark job's wall-clock time, summed by where in the code it
- * started (its final stage's call site, e.g. {@code count at SilverRefine.java:366}). Jobs that run
+ * Where a bench's time goes: every Spark job's wall-clock time, summed by the step of the run it
+ * belongs to ({@link JobPhase}) or else where in the code it started (its final stage's call site,
+ * e.g. {@code count at SilverRefine.java:366}). Jobs that run
  * at the same time both count, so the sum can exceed the elapsed time.
  */
 final class JobTimeline extends SparkListener {
@@ -19,6 +21,10 @@ final class JobTimeline extends SparkListener {
   private final Map<Integer, Long> startedAt = new ConcurrentHashMap<>();
   private final Map<Integer, String> sites = new ConcurrentHashMap<>();
   private final Map<String, long[]> bySite = new ConcurrentHashMap<>();
+  /** Start and end of every finished job, to tell the time no job ran (the driver's own work). */
+  private final List<long[]> intervals = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+  private final long listeningSince = System.currentTimeMillis();
+  private volatile long stoppedAt;
 
   static JobTimeline listenTo(SparkSession spark) {
     JobTimeline timeline = new JobTimeline();
@@ -27,14 +33,16 @@ final class JobTimeline extends SparkListener {
   }
 
   void stopListening(SparkSession spark) {
+    stoppedAt = System.currentTimeMillis();
     spark.sparkContext().removeSparkListener(this);
   }
 
   @Override
   public void onJobStart(SparkListenerJobStart start) {
-    // the final stage's name is the action's call site ("count at SilverRefine.java:366"); the
-    // job's own call site is the stream's start() for everything inside a foreachBatch
-    String site = start.stageInfos().isEmpty() ? "?" : start.stageInfos().last().name();
+    // a named step (JobPhase) first; else the final stage's name, the action's call site ("count
+    // at SilverRefine.java:366"); the job's own call site is the stream's start() inside a foreachBatch
+    String phase = start.properties() == null ? null : start.properties().getProperty(JobPhase.PROPERTY);
+    String site = phase != null ? phase : start.stageInfos().isEmpty() ? "?" : start.stageInfos().last().name();
     startedAt.put(start.jobId(), start.time());
     sites.put(start.jobId(), site);
   }
@@ -44,6 +52,7 @@ final class JobTimeline extends SparkListener {
     Long started = startedAt.remove(end.jobId());
     String site = sites.remove(end.jobId());
     if (started != null && site != null) {
+      intervals.add(new long[] {started, end.time()});
       long[] totals = bySite.computeIfAbsent(site, key -> new long[2]);
       synchronized (totals) {
         totals[0]++;
@@ -65,5 +74,25 @@ final class JobTimeline extends SparkListener {
   void print(String what, int limit) {
     System.out.printf("bench %s: Spark jobs by call site (wall clock, longest first):%n", what);
     top(limit).forEach((site, total) -> System.out.printf("  %-60s %s%n", site, total));
+    System.out.printf(java.util.Locale.ROOT, "  %-60s %.1f s%n", "(no Spark job running: the driver's own work)",
+        idleMillis(stoppedAt > 0 ? stoppedAt : System.currentTimeMillis()) / 1000.0);
+  }
+
+  /** The time since listening began that no job covered. */
+  private long idleMillis(long now) {
+    List<long[]> sorted;
+    synchronized (intervals) {
+      sorted = intervals.stream().sorted(java.util.Comparator.comparingLong(interval -> interval[0])).toList();
+    }
+    long covered = 0;
+    long reach = listeningSince;
+    for (long[] interval : sorted) {
+      long from = Math.max(interval[0], reach);
+      if (interval[1] > from) {
+        covered += interval[1] - from;
+        reach = interval[1];
+      }
+    }
+    return Math.max(0, now - listeningSince - covered);
   }
 }

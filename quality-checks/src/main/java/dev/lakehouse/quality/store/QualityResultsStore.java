@@ -67,22 +67,32 @@ public final class QualityResultsStore {
   }
 
   public void save(Validation validation, boolean published) {
-    JsonNode result = validation.result();
-    String suite = result.at("/meta/expectation_suite_name").asText();
-    String runId = result.at("/meta/run_id/run_name").asText();
-    JsonNode statistics = result.get("statistics");
-    Row row =
-        RowFactory.create(
-            runId, suite, Timestamp.from(Instant.parse(result.at("/meta/validation_time").asText())),
-            validation.success(), validation.gatePassed(),
-            statistics.get("evaluated_expectations").asInt(), statistics.get("unsuccessful_expectations").asInt(),
-            statistics.get("success_percent").asDouble(), validation.gateFailures().toArray(String[]::new),
-            result.toString(), published);
+    saveAll(List.of(validation), published);
+  }
+
+  /** Several results (e.g. a batch's row-level and table-level ones) as rows of one commit. */
+  public void saveAll(List<Validation> validations, boolean published) {
+    List<Row> rows = validations.stream().map(validation -> row(validation, published)).toList();
     addPublishedColumnToOlderTable();
-    KeyedInsert.insertNew(spark, table, SCHEMA, List.of(row),
+    KeyedInsert.insertNew(spark, table, SCHEMA, rows,
         "existing.run_id = incoming.run_id AND existing.suite = incoming.suite");
     // after the table exists: Delta will not create a table in a folder that already has files
-    writeJson(jsonPath(suite, runId), result);
+    for (Validation validation : validations) {
+      JsonNode result = validation.result();
+      writeJson(jsonPath(result.at("/meta/expectation_suite_name").asText(), result.at("/meta/run_id/run_name").asText()), result);
+    }
+  }
+
+  private static Row row(Validation validation, boolean published) {
+    JsonNode result = validation.result();
+    JsonNode statistics = result.get("statistics");
+    return RowFactory.create(
+        result.at("/meta/run_id/run_name").asText(), result.at("/meta/expectation_suite_name").asText(),
+        Timestamp.from(Instant.parse(result.at("/meta/validation_time").asText())),
+        validation.success(), validation.gatePassed(),
+        statistics.get("evaluated_expectations").asInt(), statistics.get("unsuccessful_expectations").asInt(),
+        statistics.get("success_percent").asDouble(), validation.gateFailures().toArray(String[]::new),
+        result.toString(), published);
   }
 
   /** Tables written before the column existed get it (older rows: null, unknown). */
