@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import dev.lakehouse.core.spark.TrustedSessions;
 import dev.lakehouse.core.LakehouseException;
+import dev.lakehouse.core.spark.JobPhase;
 import dev.lakehouse.core.config.LakehouseConfig;
 import dev.lakehouse.core.storage.TableLocations;
 import dev.lakehouse.core.definitions.BuiltInPipeline;
@@ -105,6 +106,7 @@ public final class ViewRefresher {
     Instant started = Instant.now();
     String refreshId = view.name() + "-" + started.toEpochMilli() + "-" + UUID.randomUUID().toString().substring(0, 8);
     Instant windowStart = windowStart(view, now);
+    JobPhase.begin(session, "view " + view.name() + ": source versions and plan");
     Map<String, Long> versions = sources.versions(view.source());
     try {
       if (versions.values().stream().allMatch(version -> version < 0)) {
@@ -115,13 +117,13 @@ public final class ViewRefresher {
           : decomposition(view).aggregates();
       ViewRefresh refresh;
       if (aggregates.isPresent()) {
-        session.sparkContext().setJobDescription("view " + view.name() + " (kept partial aggregates)");
         refresh = refreshKept(view, aggregates.get(), refreshId, started, windowStart, versions);
       } else {
         Plan plan = plan(view, versions, windowStart);
-        session.sparkContext().setJobDescription("view " + view.name() + " (" + plan.mode() + ")");
+        JobPhase.begin(session, "view " + view.name() + ": " + plan.mode() + " refresh");
         refresh = execute(view, plan, refreshId, started, windowStart, versions);
       }
+      JobPhase.begin(session, "view " + view.name() + ": status record");
       status.record(refresh);
       LOG.debug("view {}: {} ({}), {} buckets, {} rows", view.name(), refresh.mode(), refresh.reason(), refresh.bucketsWritten(),
           refresh.rows());
@@ -130,6 +132,8 @@ public final class ViewRefresher {
       status.record(new ViewRefresh(view.name(), refreshId, started, Instant.now(), ViewRefresh.FAILED, "-", "-", versions,
           windowStart, 0, 0, Optional.empty(), view.definitionHash(), String.valueOf(e.getMessage())));
       throw e;
+    } finally {
+      JobPhase.end(session);
     }
   }
 
@@ -165,8 +169,10 @@ public final class ViewRefresher {
         why = fallBack(view, "no partial aggregates kept yet").reason();
       }
     }
+    JobPhase.begin(session, "view " + view.name() + ": kept partial aggregates");
     ViewState.Updated kept = state.update(view, aggregates, prior, versions.get(ViewSources.SILVER), windowStart,
         windowStartBucket, reason -> fallBack(view, reason));
+    JobPhase.begin(session, "view " + view.name() + ": live tail");
     Column bucket = expr(view.bucket().expression());
     Optional<Dataset<Row>> live = sources.liveRows(view.source(), versions,
             sources.silverRows(view.source(), versions.get(ViewSources.SILVER), windowStart.atZone(ZoneOffset.UTC).toLocalDate()))
@@ -186,6 +192,7 @@ public final class ViewRefresher {
       buckets.addAll(lastTailBuckets.getOrDefault(view.name(), List.of()));
       scope = Optional.of(buckets);
     }
+    JobPhase.begin(session, "view " + view.name() + ": finish and write changed buckets");
     Dataset<Row> state = within(kept.rows(), PartialAggregates.BUCKET, scope);
     Dataset<Row> rows = aggregates.finish(livePartial.map(partial -> aggregates.merge(state.unionByName(partial))).orElse(state))
         .cache();
