@@ -34,6 +34,17 @@ final class JobTimeline extends SparkListener {
 
   void stopListening(SparkSession spark) {
     stoppedAt = System.currentTimeMillis();
+    // Spark delivers job events asynchronously: wait (briefly) for the end of every job seen
+    // starting, or its whole time would count as the driver's own
+    long deadline = stoppedAt + 5_000;
+    while (!startedAt.isEmpty() && System.currentTimeMillis() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
     spark.sparkContext().removeSparkListener(this);
   }
 

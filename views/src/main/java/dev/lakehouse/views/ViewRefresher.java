@@ -107,6 +107,14 @@ public final class ViewRefresher {
     String refreshId = view.name() + "-" + started.toEpochMilli() + "-" + UUID.randomUUID().toString().substring(0, 8);
     Instant windowStart = windowStart(view, now);
     JobPhase.begin(session, "view " + view.name() + ": source versions and plan");
+    try {
+      return runRefresh(view, refreshId, started, windowStart);
+    } finally {
+      JobPhase.end(session);
+    }
+  }
+
+  private ViewRefresh runRefresh(ViewDefinition view, String refreshId, Instant started, Instant windowStart) {
     Map<String, Long> versions = sources.versions(view.source());
     try {
       if (versions.values().stream().allMatch(version -> version < 0)) {
@@ -132,8 +140,6 @@ public final class ViewRefresher {
       status.record(new ViewRefresh(view.name(), refreshId, started, Instant.now(), ViewRefresh.FAILED, "-", "-", versions,
           windowStart, 0, 0, Optional.empty(), view.definitionHash(), String.valueOf(e.getMessage())));
       throw e;
-    } finally {
-      JobPhase.end(session);
     }
   }
 

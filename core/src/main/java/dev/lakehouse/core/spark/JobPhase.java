@@ -20,8 +20,12 @@ public final class JobPhase {
     spark.sparkContext().setLocalProperty(PROPERTY, phase);
   }
 
-  /** Jobs the calling thread starts from now on belong to no named step. */
+  /**
+   * Jobs the calling thread starts from now on belong to no named step and carry no description
+   * (a pooled thread, e.g. Quartz's, would otherwise label its next jobs with this step).
+   */
   public static void end(SparkSession spark) {
     spark.sparkContext().setLocalProperty(PROPERTY, null);
+    spark.sparkContext().setJobDescription(null);
   }
 }
