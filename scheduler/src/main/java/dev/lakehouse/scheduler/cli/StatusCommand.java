@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -82,10 +83,12 @@ final class StatusCommand implements Callable<Integer> {
       out.println("overview page: " + html.toAbsolutePath());
     }
 
+    Map<String, Instant> bronzeCommits = new HashMap<>();
     for (SourceConfig source : runtime.pipeline().sources()) {
       String bronze = locations.bronze(source.name());
       if (DeltaTable.isDeltaTable(spark, bronze)) {
         Row commit = DeltaTable.forPath(spark, bronze).history(1).select("version", "timestamp").first();
+        bronzeCommits.put(source.name(), commit.getTimestamp(1).toInstant());
         out.printf("%-8s %-20s %-28s %-10s %-9s %-10s %s%n", "bronze", source.name(), "commit v" + commit.getLong(0), "-",
             ViewsCommand.ago(Duration.between(commit.getTimestamp(1).toInstant(), now)), "-", "ok (streaming; ages while no events arrive)");
       } else {
@@ -95,7 +98,15 @@ final class StatusCommand implements Callable<Integer> {
 
     Map<String, ConsoleReads.Run> lastRuns = ConsoleOverview.lastRuns(new ConsoleReads(spark, locations).runs());
     for (SilverTableDefinition table : runtime.pipeline().silverTables()) {
-      job(out, "silver", table.name(), lastRuns.get("silver:" + table.name()), Freshness.allowance(config.schedules().silver()), now);
+      ConsoleReads.Run last = lastRuns.get("silver:" + table.name());
+      Duration allowance = Freshness.allowance(config.schedules().silver());
+      if (last == null) {
+        job(out, "silver", table.name(), null, allowance, now);
+        continue;
+      }
+      Instant ended = Instant.parse(last.endedAt());
+      line(out, "silver", table.name(), last.job() + " run", last.status(), ended, allowance, now, Freshness.ofRefined(
+          last.status(), Instant.parse(last.startedAt()), ended, allowance, now, Optional.ofNullable(bronzeCommits.get(table.source()))));
     }
     if (!runtime.pipeline().gold().isEmpty()) {
       job(out, "gold", "daily tables", lastRuns.get("gold"), Freshness.allowance(config.schedules().gold()), now);
@@ -145,7 +156,11 @@ final class StatusCommand implements Callable<Integer> {
   }
 
   private void line(PrintStream out, String layer, String name, String what, String status, Instant ended, Duration allowance, Instant now) {
-    Freshness freshness = Freshness.of(status, ended, allowance, now);
+    line(out, layer, name, what, status, ended, allowance, now, Freshness.of(status, ended, allowance, now));
+  }
+
+  private void line(PrintStream out, String layer, String name, String what, String status, Instant ended, Duration allowance,
+      Instant now, Freshness freshness) {
     healthy &= freshness == Freshness.OK;
     out.printf("%-8s %-20s %-28s %-10s %-9s %-10s %s%n", layer, name, what, status == null ? "-" : status,
         ended == null ? "-" : ViewsCommand.ago(Duration.between(ended, now)), allowance == null ? "-" : ViewsCommand.ago(allowance),

@@ -56,6 +56,20 @@ public enum Freshness {
     return OK;
   }
 
+  /**
+   * A silver table: as {@link #of}, but fresh however old its last success when bronze has had
+   * no commit since that run started. A run that finds no new bronze rows records nothing, so an
+   * up-to-date table would otherwise age like a stopped one. A commit landing while the run
+   * started can pass for refined until the next scheduled run, sooner than the allowance.
+   */
+  public static Freshness ofRefined(String status, Instant started, Instant ended, Duration allowance, Instant now,
+      java.util.Optional<Instant> newestBronzeCommit) {
+    if ("succeeded".equals(status) && started != null && newestBronzeCommit.filter(commit -> commit.isBefore(started)).isPresent()) {
+      return OK;
+    }
+    return of(status, ended, allowance, now);
+  }
+
   /** Twice the schedule plus a minute; a cron schedule is treated as daily. */
   public static Duration allowance(String schedule) {
     if (schedule.trim().contains(" ")) {

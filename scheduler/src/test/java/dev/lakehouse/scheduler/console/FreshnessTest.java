@@ -31,4 +31,18 @@ class FreshnessTest {
     assertThat(Freshness.of("succeeded", NOW.minus(Duration.ofDays(30)), null, NOW)).isEqualTo(Freshness.OK);
     assertThat(Freshness.allowance("0 15 1 * * ?")).isEqualTo(Duration.ofHours(26));
   }
+
+  @Test
+  void aSilverTableIsFreshWhateverItsAgeWhileBronzeHasNothingNewerThanItsLastRun() {
+    Duration allowance = Freshness.allowance("20s");
+    Instant started = NOW.minus(Duration.ofMinutes(10));
+    Instant ended = started.plusSeconds(30);
+    java.util.Optional<Instant> before = java.util.Optional.of(started.minusSeconds(1));
+    java.util.Optional<Instant> after = java.util.Optional.of(started.plusSeconds(1));
+    assertThat(Freshness.ofRefined("succeeded", started, ended, allowance, NOW, before)).isEqualTo(Freshness.OK);
+    assertThat(Freshness.ofRefined("succeeded", started, ended, allowance, NOW, after)).isEqualTo(Freshness.STALE);
+    assertThat(Freshness.ofRefined("succeeded", started, ended, allowance, NOW, java.util.Optional.empty())).isEqualTo(Freshness.STALE);
+    assertThat(Freshness.ofRefined("failed", started, ended, allowance, NOW, before)).isEqualTo(Freshness.FAILED);
+    assertThat(Freshness.ofRefined("succeeded", NOW.minusSeconds(5), NOW, allowance, NOW, after)).isEqualTo(Freshness.OK);
+  }
 }
