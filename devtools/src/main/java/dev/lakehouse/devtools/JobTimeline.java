@@ -83,7 +83,7 @@ final class JobTimeline extends SparkListener {
   }
 
   void print(String what, int limit) {
-    System.out.printf("bench %s: Spark jobs by call site (wall clock, longest first):%n", what);
+    System.out.printf("bench %s: Spark jobs by step or call site (wall clock, longest first):%n", what);
     top(limit).forEach((site, total) -> System.out.printf("  %-60s %s%n", site, total));
     System.out.printf(java.util.Locale.ROOT, "  %-60s %.1f s%n", "(no Spark job running: the driver's own work)",
         idleMillis(stoppedAt > 0 ? stoppedAt : System.currentTimeMillis()) / 1000.0);

@@ -98,18 +98,11 @@ final class StatusCommand implements Callable<Integer> {
 
     Map<String, ConsoleReads.Run> lastRuns = ConsoleOverview.lastRuns(new ConsoleReads(spark, locations).runs());
     for (SilverTableDefinition table : runtime.pipeline().silverTables()) {
-      ConsoleReads.Run last = lastRuns.get("silver:" + table.name());
-      Duration allowance = Freshness.allowance(config.schedules().silver());
-      if (last == null) {
-        job(out, "silver", table.name(), null, allowance, now);
-        continue;
-      }
-      Instant ended = Instant.parse(last.endedAt());
-      line(out, "silver", table.name(), last.job() + " run", last.status(), ended, allowance, now, Freshness.ofRefined(
-          last.status(), Instant.parse(last.startedAt()), ended, allowance, now, Optional.ofNullable(bronzeCommits.get(table.source()))));
+      job(out, "silver", table.name(), lastRuns.get("silver:" + table.name()), Freshness.allowance(config.schedules().silver()), now,
+          Optional.ofNullable(bronzeCommits.get(table.source())));
     }
     if (!runtime.pipeline().gold().isEmpty()) {
-      job(out, "gold", "daily tables", lastRuns.get("gold"), Freshness.allowance(config.schedules().gold()), now);
+      job(out, "gold", "daily tables", lastRuns.get("gold"), Freshness.allowance(config.schedules().gold()), now, Optional.empty());
     }
 
     Map<String, Row> views = new HashMap<>();
@@ -147,12 +140,16 @@ final class StatusCommand implements Callable<Integer> {
     return healthy ? 0 : STALE_EXIT;
   }
 
-  private void job(PrintStream out, String layer, String name, ConsoleReads.Run last, Duration allowance, Instant now) {
+  /** {@code newestInput}: a silver table's newest bronze commit ({@link Freshness#ofRefined}); empty for gold. */
+  private void job(PrintStream out, String layer, String name, ConsoleReads.Run last, Duration allowance, Instant now,
+      Optional<Instant> newestInput) {
     if (last == null) {
       line(out, layer, name, "never ran", null, null, allowance, now);
       return;
     }
-    line(out, layer, name, last.job() + " run", last.status(), Instant.parse(last.endedAt()), allowance, now);
+    Instant ended = Instant.parse(last.endedAt());
+    line(out, layer, name, last.job() + " run", last.status(), ended, allowance, now,
+        Freshness.ofRefined(last.status(), Instant.parse(last.startedAt()), ended, allowance, now, newestInput));
   }
 
   private void line(PrintStream out, String layer, String name, String what, String status, Instant ended, Duration allowance, Instant now) {

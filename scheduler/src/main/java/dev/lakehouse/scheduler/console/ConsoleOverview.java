@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The pipeline graph with each node's state: rows, age of its last success, and whether it is
@@ -60,8 +61,11 @@ public final class ConsoleOverview {
       nodes.add(switch (node.layer()) {
         case "kafka" -> state(node, "info", "topic", null, null, "", null);
         case "bronze" -> bronze(node, locations.bronze(node.name()), now);
-        case "silver" -> silver(node, lastRuns.get("silver:" + node.name()), Freshness.allowance(schedules.silver()), now);
-        case "gold" -> job(node, locations.gold(node.name()), lastRuns.get("gold"), Freshness.allowance(schedules.gold()), now, null);
+        case "silver" -> job(node, locations.silver(node.name()), lastRuns.get("silver:" + node.name()),
+            Freshness.allowance(schedules.silver()), now, reads.rows(locations.quarantine(node.name())).orElse(0L),
+            newestCommit(locations.bronze(pipeline.silverTable(node.name()).source())));
+        case "gold" -> job(node, locations.gold(node.name()), lastRuns.get("gold"), Freshness.allowance(schedules.gold()), now, null,
+            Optional.empty());
         case "view" -> view(node, locations.view(node.name()), lastRefreshes.get(node.name()),
             Freshness.allowance(views.get(node.name()).schedule()), now);
         default -> throw new IllegalStateException("no layer " + node.layer());
@@ -92,32 +96,21 @@ public final class ConsoleOverview {
         "commit v" + commit.version() + " (" + commit.operation() + ")", null);
   }
 
-  private NodeState job(PipelineGraph.Node node, String path, Run last, Duration allowance, Instant now, Long quarantined) {
+  /** {@code newestInput}: a silver table's newest bronze commit ({@link Freshness#ofRefined}); empty for gold. */
+  private NodeState job(PipelineGraph.Node node, String path, Run last, Duration allowance, Instant now, Long quarantined,
+      Optional<Instant> newestInput) {
     Long rows = reads.rows(path).orElse(null);
     if (last == null) {
       return state(node, Freshness.NOTHING_YET, rows, null, "never ran", quarantined);
     }
     Instant ended = Instant.parse(last.endedAt());
-    return state(node, Freshness.of(last.status(), ended, allowance, now), rows, Duration.between(ended, now).toSeconds(),
+    Freshness freshness = Freshness.ofRefined(last.status(), Instant.parse(last.startedAt()), ended, allowance, now, newestInput);
+    return state(node, freshness, rows, Duration.between(ended, now).toSeconds(),
         last.job() + " run " + last.status() + ": " + last.scope(), quarantined);
   }
 
-  /** A silver table: fresh also when bronze has nothing newer than its last run ({@link Freshness#ofRefined}). */
-  private NodeState silver(PipelineGraph.Node node, Run last, Duration allowance, Instant now) {
-    TableLocations locations = reads.locations();
-    Long quarantined = reads.rows(locations.quarantine(node.name())).orElse(0L);
-    if (last == null) {
-      return job(node, locations.silver(node.name()), null, allowance, now, quarantined);
-    }
-    String source = pipeline.silverTables().stream().filter(table -> table.name().equals(node.name())).findFirst()
-        .map(table -> table.source()).orElse(node.name());
-    java.util.Optional<Instant> newestBronzeCommit = reads.commits(locations.bronze(source), 1).stream().findFirst()
-        .map(commit -> Instant.parse(commit.at()));
-    Instant ended = Instant.parse(last.endedAt());
-    Freshness freshness = Freshness.ofRefined(last.status(), Instant.parse(last.startedAt()), ended, allowance, now,
-        newestBronzeCommit);
-    return state(node, freshness, reads.rows(locations.silver(node.name())).orElse(null), Duration.between(ended, now).toSeconds(),
-        last.job() + " run " + last.status() + ": " + last.scope(), quarantined);
+  private Optional<Instant> newestCommit(String path) {
+    return reads.commits(path, 1).stream().findFirst().map(commit -> Instant.parse(commit.at()));
   }
 
   private NodeState view(PipelineGraph.Node node, String path, Refresh last, Duration allowance, Instant now) {

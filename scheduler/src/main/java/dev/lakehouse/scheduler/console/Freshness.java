@@ -60,7 +60,8 @@ public enum Freshness {
    * A silver table: as {@link #of}, but fresh however old its last success when bronze has had
    * no commit since that run started. A run that finds no new bronze rows records nothing, so an
    * up-to-date table would otherwise age like a stopped one. A commit landing while the run
-   * started can pass for refined until the next scheduled run, sooner than the allowance.
+   * started can pass for refined until the next scheduled run, sooner than the allowance. Without
+   * {@code newestBronzeCommit} (gold) this is {@link #of}.
    */
   public static Freshness ofRefined(String status, Instant started, Instant ended, Duration allowance, Instant now,
       java.util.Optional<Instant> newestBronzeCommit) {
