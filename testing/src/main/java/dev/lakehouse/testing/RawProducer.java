@@ -39,6 +39,7 @@ public final class RawProducer {
     properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     properties.put(ProducerConfig.ACKS_CONFIG, "all");
     properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    TopicReady.ensure(bootstrapServers, topic);
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(properties)) {
       List<Future<RecordMetadata>> pending = new ArrayList<>();
       for (int i = 0; i < values.size(); i++) {

@@ -3,6 +3,7 @@ package dev.lakehouse.testing.generator;
 import static java.util.Objects.requireNonNull;
 
 import dev.lakehouse.core.LakehouseException;
+import dev.lakehouse.testing.TopicReady;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,8 +65,8 @@ public final class EventProducer {
     long count = 0;
     long start = System.nanoTime();
     long lastReport = start;
+    TopicReady.ensure(bootstrapServers, topic);
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties())) {
-      checkReachable(producer);
       while (messages.hasNext()) {
         GeneratedMessage message = messages.next();
         pace(start, count, messagesPerSecond);
@@ -113,17 +114,6 @@ public final class EventProducer {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new LakehouseException("interrupted while producing to " + topic, e);
-    }
-  }
-
-  private void checkReachable(KafkaProducer<byte[], byte[]> producer) throws InterruptedException {
-    try {
-      producer.partitionsFor(topic);
-    } catch (org.apache.kafka.common.errors.TimeoutException e) {
-      throw LakehouseException.of(
-          "cannot produce to topic '" + topic + "'",
-          "no Kafka broker answered at " + bootstrapServers + " within 15s",
-          "start one with `./lakehouse local up` or set LAKEHOUSE_KAFKA_BOOTSTRAP");
     }
   }
 
