@@ -6,7 +6,6 @@ import com.amazon.deequ.analyzers.Size;
 import com.amazon.deequ.anomalydetection.RelativeRateOfChangeStrategy;
 import com.amazon.deequ.checks.CheckLevel;
 import com.amazon.deequ.repository.ResultKey;
-import com.amazon.deequ.repository.fs.FileSystemMetricsRepository;
 import dev.lakehouse.quality.MetricsHistory;
 import scala.Option;
 import com.amazon.deequ.VerificationSuite;
@@ -70,7 +69,8 @@ public final class DeequRun {
         new scala.collection.immutable.Map.Map1<>("suite", suiteName);
     return new VerificationSuite().onData(batch)
         .addChecks(Scala.seq(new ArrayList<>(checks.values())))
-        .useRepository(new FileSystemMetricsRepository(batch.sparkSession(), history.repositoryPath()))
+        .useRepository(new RetainedMetricsRepository(batch.sparkSession(), history.repositoryPath(),
+            RetainedMetricsRepository.RETAINED_RUNS))
         .saveOrAppendResult(new ResultKey(System.currentTimeMillis(), tags))
         .<com.amazon.deequ.analyzers.NumMatches>addAnomalyCheck(
             new RelativeRateOfChangeStrategy(Option.apply(history.maxRateDecrease()), Option.apply(history.maxRateIncrease()), 1),
