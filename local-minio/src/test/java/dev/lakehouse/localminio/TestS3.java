@@ -3,9 +3,11 @@ package dev.lakehouse.localminio;
 import dev.lakehouse.core.ProjectHome;
 import dev.lakehouse.core.config.S3Config;
 import dev.lakehouse.core.process.Ports;
+import dev.lakehouse.core.process.ScratchDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -31,13 +33,17 @@ public final class TestS3 {
 
   private static LocalS3Server start() {
     try {
+      Path dataDir = Files.createTempDirectory("lakehouse-test-s3");
       LocalS3Server started =
           new LocalS3Server(
-              Files.createTempDirectory("lakehouse-test-s3"),
+              dataDir,
               ProjectHome.resolve(LocalS3Server.JAR),
               Ports.freePort(),
               CREDENTIALS);
-      Runtime.getRuntime().addShutdownHook(new Thread(started::stop, "stop-test-s3"));
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        started.stop();
+        ScratchDirectory.deleteQuietly(dataDir);
+      }, "stop-test-s3"));
       started.start(false, Duration.ofSeconds(60));
       BucketBootstrap.ensureBucket(started.endpoint(), CREDENTIALS, "us-east-1", BUCKET);
       return started;

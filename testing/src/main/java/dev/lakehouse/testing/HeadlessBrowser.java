@@ -1,5 +1,6 @@
 package dev.lakehouse.testing;
 
+import dev.lakehouse.core.process.ScratchDirectory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,18 +54,7 @@ public final class HeadlessBrowser {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while chromium loaded " + url, e);
     } finally {
-      deleteQuietly(profile);
-    }
-  }
-
-  private static void deleteQuietly(Path folder) {
-    if (folder == null) {
-      return;
-    }
-    try (var paths = Files.walk(folder)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-    } catch (IOException ignored) {
-      // a temporary profile left behind is harmless
+      ScratchDirectory.deleteQuietly(profile);
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.lakehouse.testing;
 import dev.lakehouse.core.ProjectHome;
 import dev.lakehouse.localkafka.LocalKafkaBroker;
 import dev.lakehouse.core.process.Ports;
+import dev.lakehouse.core.process.ScratchDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -42,7 +43,10 @@ public final class TestKafka {
               ProjectHome.resolve(LocalKafkaBroker.LIBS),
               Ports.freePort(),
               Ports.freePort());
-      Runtime.getRuntime().addShutdownHook(new Thread(started::stop, "stop-test-kafka"));
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        started.stop();
+        ScratchDirectory.deleteQuietly(stateDir);
+      }, "stop-test-kafka"));
       started.start(false, Duration.ofSeconds(90));
       return started;
     } catch (IOException e) {

@@ -2,10 +2,12 @@ package dev.lakehouse.sparkapp;
 
 import dev.lakehouse.core.ProjectHome;
 import dev.lakehouse.core.process.Ports;
+import dev.lakehouse.core.process.ScratchDirectory;
 import dev.lakehouse.scheduler.local.LocalSparkCluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -24,9 +26,13 @@ public final class TestCluster {
   public static synchronized LocalSparkCluster get() {
     if (cluster == null) {
       try {
-        LocalSparkCluster started = new LocalSparkCluster(Files.createTempDirectory("lakehouse-test-cluster"),
+        Path home = Files.createTempDirectory("lakehouse-test-cluster");
+        LocalSparkCluster started = new LocalSparkCluster(home,
             ProjectHome.resolve(LocalSparkCluster.JARS), Ports.freePort(), Ports.freePort(), 1, "1g");
-        Runtime.getRuntime().addShutdownHook(new Thread(started::stop, "stop-test-cluster"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+          started.stop();
+          ScratchDirectory.deleteQuietly(home);
+        }, "stop-test-cluster"));
         started.start(WORKERS, Duration.ofSeconds(90));
         cluster = started;
       } catch (IOException e) {
