@@ -82,7 +82,8 @@ public final class TopicReady {
       admin.listOffsets(latest).all().get();
       return true;
     } catch (ExecutionException e) {
-      if (e.getCause() instanceof RetriableException && !(e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException)) {
+      // a timeout here is a leader still not answering: the caller's deadline says so in its own words
+      if (e.getCause() instanceof RetriableException) {
         return false;
       }
       throw e;

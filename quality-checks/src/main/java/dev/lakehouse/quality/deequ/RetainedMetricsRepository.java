@@ -46,13 +46,13 @@ final class RetainedMetricsRepository implements MetricsRepository {
       throw new IllegalArgumentException("retainedRuns must be at least 1, cannot be: " + retainedRuns);
     }
     this.retainedRuns = retainedRuns;
-    keep(JavaConverters.seqAsJavaList(new FileSystemMetricsRepository(spark, path).load().get()));
+    keep(new FileSystemMetricsRepository(spark, path).load().get());
   }
 
   @Override
   public void save(ResultKey resultKey, AnalyzerContext analyzerContext) {
     kept.save(resultKey, analyzerContext);
-    List<AnalysisResult> newest = keep(results());
+    List<AnalysisResult> newest = keep(kept.load().get());
     byte[] json = AnalysisResultSerde.serialize(JavaConverters.asScalaBuffer(newest).toSeq()).getBytes(StandardCharsets.UTF_8);
     FileSystemMetricsRepository$.MODULE$.writeToFileOnDfs(spark, path, output -> {
       try {
@@ -76,17 +76,21 @@ final class RetainedMetricsRepository implements MetricsRepository {
 
   /** The results now held, oldest first. */
   List<AnalysisResult> results() {
-    List<AnalysisResult> results = new ArrayList<>(JavaConverters.seqAsJavaList(kept.load().get()));
-    results.sort(Comparator.comparingLong(result -> result.resultKey().dataSetDate()));
-    return results;
+    return oldestFirst(kept.load().get());
   }
 
-  private List<AnalysisResult> keep(List<AnalysisResult> results) {
-    List<AnalysisResult> sorted = new ArrayList<>(results);
-    sorted.sort(Comparator.comparingLong(result -> result.resultKey().dataSetDate()));
+  /** Holds the newest {@code retainedRuns} of {@code results}; returns them, oldest first. */
+  private List<AnalysisResult> keep(scala.collection.Seq<AnalysisResult> results) {
+    List<AnalysisResult> sorted = oldestFirst(results);
     List<AnalysisResult> newest = sorted.subList(Math.max(0, sorted.size() - retainedRuns), sorted.size());
     kept = new InMemoryMetricsRepository();
     newest.forEach(result -> kept.save(result.resultKey(), result.analyzerContext()));
     return newest;
+  }
+
+  private static List<AnalysisResult> oldestFirst(scala.collection.Seq<AnalysisResult> results) {
+    List<AnalysisResult> sorted = new ArrayList<>(JavaConverters.seqAsJavaList(results));
+    sorted.sort(Comparator.comparingLong(result -> result.resultKey().dataSetDate()));
+    return sorted;
   }
 }

@@ -62,10 +62,10 @@ public final class EventProducer {
     // every send's outcome is checked, kept coordinates or not: the caller's truth already counts the message
     AtomicLong failed = new AtomicLong();
     AtomicReference<Exception> firstFailure = new AtomicReference<>();
+    TopicReady.ensure(bootstrapServers, topic); // before the clock: the rate is of sending, not of creating the topic
     long count = 0;
     long start = System.nanoTime();
     long lastReport = start;
-    TopicReady.ensure(bootstrapServers, topic);
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties())) {
       while (messages.hasNext()) {
         GeneratedMessage message = messages.next();
