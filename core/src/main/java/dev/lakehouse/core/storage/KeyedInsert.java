@@ -7,31 +7,18 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Idempotent inserts into small log-like Delta tables: a row whose key is already in the table
- * is skipped (insert-only MERGE), so recording the same thing twice keeps one row.
+ * Idempotent upserts into small log-like Delta tables: a row whose key is already in the table
+ * replaces it (a MERGE), so recording the same thing twice keeps one row.
  */
 public final class KeyedInsert {
 
   private KeyedInsert() {}
 
   /**
-   * Creates the table at {@code path} on first use, then inserts the {@code rows} that no
-   * existing row matches. {@code match} compares {@code existing.<col>} with {@code incoming.<col>}.
+   * Creates the table at {@code path} on first use, then inserts the {@code rows} no existing row
+   * matches and replaces those one does (a run's final record replaces its start). {@code match}
+   * compares {@code existing.<col>} with {@code incoming.<col>}.
    */
-  public static void insertNew(SparkSession spark, String path, StructType schema, List<Row> rows, String match) {
-    // jobs in other processes record into the same tables; the MERGE is idempotent, so retry it
-    ConflictRetry.onConflict("insert into " + path, () -> {
-      DeltaTable.createIfNotExists(spark).location(path).addColumns(schema).execute();
-      DeltaTable.forPath(spark, path)
-          .as("existing")
-          .merge(spark.createDataFrame(rows, schema).as("incoming"), match)
-          .whenNotMatched()
-          .insertAll()
-          .execute();
-    });
-  }
-
-  /** Like {@link #insertNew}, but a row whose key is there replaces it (a run's final record replaces its start). */
   public static void upsert(SparkSession spark, String path, StructType schema, List<Row> rows, String match) {
     ConflictRetry.onConflict("upsert into " + path, () -> {
       DeltaTable.createIfNotExists(spark).location(path).addColumns(schema).execute();

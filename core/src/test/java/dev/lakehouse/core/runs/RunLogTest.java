@@ -66,13 +66,15 @@ class RunLogTest {
 
     log.record(List.of(
         new RunRecord("g-1", "gold", "event_date 2026-11-19 (never built)", start, start.plusSeconds(5), RunRecord.SUCCEEDED, 7, 3, 0, ""),
-        new RunRecord("g-2", "gold", "event_date 2026-11-20 (never built)", start, start.plusSeconds(5), RunRecord.SUCCEEDED, 9, 4, 0, "")));
+        new RunRecord("g-2", "gold", "event_date 2026-11-20 (never built)", start, start.plusSeconds(6), RunRecord.SUCCEEDED, 9, 4, 0, "2 late events")));
 
     Map<String, List<Object>> runs = new java.util.HashMap<>();
     KernelTableReader.local().readAll(log.path()).forEach(row ->
-        assertThat(runs.put((String) row.get("run_id"), List.of(row.get("status"), row.get("rows_in")))).isNull());
+        assertThat(runs.put((String) row.get("run_id"), List.of(row.get("status"), row.get("rows_in"), row.get("ended_at"),
+            row.get("message")))).isNull());
     assertThat(runs).containsExactlyInAnyOrderEntriesOf(Map.of(
-        "g-1", List.of("succeeded", 7L), "g-2", List.of("succeeded", 9L), "s-1", List.of("running", 0L)));
+        "g-1", List.of("succeeded", 7L, start.plusSeconds(5), ""), "g-2", List.of("succeeded", 9L, start.plusSeconds(6), "2 late events"),
+        "s-1", List.of("running", 0L, start, "")));
     assertThat(log.abortLeftovers("gold")).isEmpty();
   }
 
