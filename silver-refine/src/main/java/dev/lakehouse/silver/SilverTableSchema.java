@@ -14,6 +14,8 @@ import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.delta.Snapshot;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
@@ -153,9 +155,14 @@ final class SilverTableSchema {
     spark.sql("ALTER TABLE delta.`" + path + "` SET TBLPROPERTIES (" + assignments + ")");
   }
 
+  /**
+   * The table's properties, from its newest snapshot's metadata: not {@code DESCRIBE DETAIL}, which
+   * also counts the table's files and bytes, a reconstruction of its whole state each batch.
+   */
   private Map<String, String> properties() {
-    Row detail = DeltaTable.forPath(spark, path).detail().select("properties").first();
-    return scala.collection.JavaConverters.mapAsJavaMap(detail.<String, String>getMap(0));
+    DeltaLog log = DeltaLog.forTable(spark, path);
+    Snapshot snapshot = log.update(log.update$default$1(), log.update$default$2(), log.update$default$3());
+    return scala.collection.JavaConverters.mapAsJavaMap(snapshot.metadata().configuration());
   }
 
   private static Optional<StructField> existingField(StructType schema, String name) {
