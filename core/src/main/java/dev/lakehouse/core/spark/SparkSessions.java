@@ -27,6 +27,9 @@ public final class SparkSessions {
     // pipeline's tables (small logs, checkpointed) those tiny tasks cost more than the work,
     // locally and on a cluster alike (a spark.settings entry overrides it)
     conf.setIfMissing("spark.databricks.delta.snapshotPartitions", Integer.toString(config.spark().shufflePartitions()));
+    // VACUUM lists a table's folders in this many tasks (Spark's default: 10,000), so the daily
+    // maintenance took ~45 s per table however small, on 2 cores, and held up the views meanwhile
+    conf.setIfMissing("spark.sql.sources.parallelPartitionDiscovery.parallelism", Integer.toString(config.spark().shufflePartitions()));
     if (!conf.contains("spark.jars")) {
       ApplicationJars.forMaster(conf.get("spark.master")).ifPresent(jars -> conf.set("spark.jars", jars));
     }
