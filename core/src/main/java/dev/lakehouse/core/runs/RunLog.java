@@ -47,8 +47,8 @@ public final class RunLog {
   private final String path;
   /**
    * Runs this log wrote a {@code running} row for and no outcome yet: their outcome is an UPDATE of
-   * that row, found by the run id's file statistics (a MERGE cost a silver batch ~1.5 s of
-   * planning and code generation, and joined every file of the table).
+   * that row, which the run id's file statistics find; a MERGE joined every file of the table and
+   * cost a silver batch more planning and code generation.
    */
   private final java.util.Set<String> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -84,7 +84,7 @@ public final class RunLog {
     record(List.of(run));
   }
 
-  /** The outcomes of runs that end together, in one MERGE; each replaces its run's {@code running} row. */
+  /** The outcomes of runs that end together, in one commit; each replaces its run's {@code running} row. */
   public void record(List<RunRecord> runs) {
     if (runs.stream().allMatch(run -> open.contains(run.runId()))) {
       ConflictRetry.onConflict("record runs in " + path, () -> replaceStarted(runs));
