@@ -52,7 +52,7 @@ final class BenchSilverCommand implements Callable<Integer> {
     String baselineTable = run.root() + "/_baseline/silver";
     PlainSilverBaseline.Timed before = PlainSilverBaseline.run(run.spark(), bronze, baselineTable);
     System.out.printf("bench silver: plain baseline %.1f s (%,d rows)%n", before.seconds(), before.rows());
-    SilverRefine refine = new SilverRefine(run.spark(), run.config(), SuiteLoader.load("silver_events", Optional.empty()));
+    SilverRefine refine = builtInRefine(run);
     JobTimeline timeline = JobTimeline.listenTo(run.spark());
     SilverRunResult result;
     try {
@@ -92,10 +92,15 @@ final class BenchSilverCommand implements Callable<Integer> {
     run.ingest();
     TableLocations locations = new TableLocations(run.config().storage());
     PlainSilverBaseline.run(run.spark(), locations.bronze(run.source().name()), run.root() + "/_baseline/silver");
-    SilverRunResult cold = new SilverRefine(run.spark(), run.config(), SuiteLoader.load("silver_events", Optional.empty())).run();
+    SilverRunResult cold = builtInRefine(run).run();
     double seconds = cold.duration().toMillis() / 1000.0;
     System.out.printf("bench silver: warm-up on %,d messages: a cold silver run %.1f s%n", WARM_UP_EVENTS, seconds);
     run.cleanUp(false);
     return seconds;
+  }
+
+  /** Silver of the built-in pipeline over the run's bronze table. */
+  private static SilverRefine builtInRefine(BenchRun run) {
+    return new SilverRefine(run.spark(), run.config(), SuiteLoader.load("silver_events", Optional.empty()));
   }
 }

@@ -97,14 +97,15 @@ public final class RunLog {
   /** One UPDATE: each column of a run's row takes the outcome's value. */
   private void replaceStarted(List<RunRecord> runs) {
     Column runId = functions.col("run_id");
+    List<Row> rows = runs.stream().map(RunLog::row).toList();
     Map<String, Column> assignments = new java.util.LinkedHashMap<>();
-    for (int field = 1; field < SCHEMA.fields().length; field++) {
+    for (int field = 1; field < SCHEMA.fields().length; field++) { // field 0, run_id, is the key
       StructField column = SCHEMA.fields()[field];
       Column value = null;
-      for (RunRecord run : runs) {
-        Column outcome = functions.lit(row(run).get(field)).cast(column.dataType());
-        value = value == null ? functions.when(runId.equalTo(run.runId()), outcome)
-            : value.when(runId.equalTo(run.runId()), outcome);
+      for (Row row : rows) {
+        Column matches = runId.equalTo(row.getString(0));
+        Column outcome = functions.lit(row.get(field)).cast(column.dataType());
+        value = value == null ? functions.when(matches, outcome) : value.when(matches, outcome);
       }
       assignments.put(column.name(), value.otherwise(functions.col(column.name())));
     }

@@ -27,7 +27,8 @@ import org.apache.spark.sql.types.StructType;
  * files out of the Delta table and out of VACUUM's reach) and as a row of the
  * {@code _system/quality_results} Delta table. Both are idempotent per (suite, run id): the file
  * is overwritten, the rows are appended once per set of (suite, run id) keys (a Delta transaction
- * id; a MERGE on the key cost a silver batch ~2 s of planning and code generation). {@code published} says whether the
+ * id, cheaper than a MERGE on the key, which planned a join and rebuilt the table's state every
+ * batch). {@code published} says whether the
  * batch it judged was published: false for a batch the gate stopped; a publishing job saves its
  * results after its commit, so a run killed before publishing leaves none.
  */
