@@ -12,7 +12,6 @@ import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -314,7 +313,7 @@ public final class RecordParser implements Serializable {
     }
     Instant instant;
     try {
-      instant = OffsetDateTime.parse(field.textValue(), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+      instant = IsoOffsetTimes.parse(field.textValue());
     } catch (DateTimeParseException e) {
       return fail(errors, name, "is not an ISO-8601 time with a zone");
     }
