@@ -21,8 +21,8 @@ final class JobTimeline extends SparkListener {
   private final Map<Integer, Long> startedAt = new ConcurrentHashMap<>();
   private final Map<Integer, String> sites = new ConcurrentHashMap<>();
   private final Map<String, long[]> bySite = new ConcurrentHashMap<>();
-  /** Start and end of every finished job, to tell the time no job ran (the driver's own work). */
-  private final List<long[]> intervals = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+  /** Every finished job, to tell the time no job ran (the driver's own work) and what it led to. */
+  private final List<Job> jobs = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
   private final long listeningSince = System.currentTimeMillis();
   private volatile long stoppedAt;
 
@@ -63,7 +63,7 @@ final class JobTimeline extends SparkListener {
     Long started = startedAt.remove(end.jobId());
     String site = sites.remove(end.jobId());
     if (started != null && site != null) {
-      intervals.add(new long[] {started, end.time()});
+      jobs.add(new Job(started, end.time(), site));
       long[] totals = bySite.computeIfAbsent(site, key -> new long[2]);
       synchronized (totals) {
         totals[0]++;
@@ -85,25 +85,36 @@ final class JobTimeline extends SparkListener {
   void print(String what, int limit) {
     System.out.printf("bench %s: Spark jobs by step or call site (wall clock, longest first):%n", what);
     top(limit).forEach((site, total) -> System.out.printf("  %-60s %s%n", site, total));
+    Map<String, Long> idle = idleBefore(stoppedAt > 0 ? stoppedAt : System.currentTimeMillis());
     System.out.printf(java.util.Locale.ROOT, "  %-60s %.1f s%n", "(no Spark job running: the driver's own work)",
-        idleMillis(stoppedAt > 0 ? stoppedAt : System.currentTimeMillis()) / 1000.0);
+        idle.values().stream().mapToLong(Long::longValue).sum() / 1000.0);
+    idle.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(limit)
+        .forEach(entry -> System.out.printf(java.util.Locale.ROOT, "    %-58s %.1f s%n", "before " + entry.getKey(),
+            entry.getValue() / 1000.0));
   }
 
-  /** The time since listening began that no job covered. */
-  private long idleMillis(long now) {
-    List<long[]> sorted;
-    synchronized (intervals) {
-      sorted = intervals.stream().sorted(java.util.Comparator.comparingLong(interval -> interval[0])).toList();
+  /**
+   * The time since listening began that no job covered, by the step of the job that came next
+   * (the driver plans a job before it starts; "the end" after the last one).
+   */
+  private Map<String, Long> idleBefore(long now) {
+    List<Job> sorted;
+    synchronized (jobs) {
+      sorted = jobs.stream().sorted(java.util.Comparator.comparingLong(Job::start)).toList();
     }
-    long covered = 0;
+    Map<String, Long> idle = new LinkedHashMap<>();
     long reach = listeningSince;
-    for (long[] interval : sorted) {
-      long from = Math.max(interval[0], reach);
-      if (interval[1] > from) {
-        covered += interval[1] - from;
-        reach = interval[1];
+    for (Job job : sorted) {
+      if (job.start() > reach) {
+        idle.merge(job.site(), job.start() - reach, Long::sum);
       }
+      reach = Math.max(reach, job.end());
     }
-    return Math.max(0, now - listeningSince - covered);
+    if (now > reach) {
+      idle.merge("the end", now - reach, Long::sum);
+    }
+    return idle;
   }
+
+  private record Job(long start, long end, String site) {}
 }
