@@ -3,6 +3,8 @@ package dev.lakehouse.core.spark;
 import dev.lakehouse.core.config.LakehouseConfig;
 import dev.lakehouse.core.config.S3Config;
 import dev.lakehouse.core.storage.ConditionalPutLogStore;
+import dev.lakehouse.core.storage.local.ForklessLocalFileSystem;
+import dev.lakehouse.core.storage.local.ForklessLocalFs;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
@@ -22,6 +24,10 @@ public final class SparkSessions {
     if (conf.get("spark.master").startsWith("local")) {
       conf.setIfMissing("spark.driver.host", "127.0.0.1");
       conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+      // local files without a chmod or readlink process per file (ForklessRawLocalFileSystem);
+      // only in one JVM: a cluster's executors keep Hadoop's own classes
+      conf.setIfMissing("spark.hadoop.fs.file.impl", ForklessLocalFileSystem.class.getName());
+      conf.setIfMissing("spark.hadoop.fs.AbstractFileSystem.file.impl", ForklessLocalFs.class.getName());
     }
     // Delta rebuilds a table's state after each commit with this many tasks (default 50); for the
     // pipeline's tables (small logs, checkpointed) those tiny tasks cost more than the work,
