@@ -2,6 +2,7 @@ package dev.lakehouse.quality;
 
 import static java.util.Objects.requireNonNull;
 import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -24,7 +25,9 @@ import dev.lakehouse.quality.suite.Severity;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -65,6 +68,7 @@ public final class SuiteValidator {
     // not cached here: callers cache the batch, and nothing here could release a cache later
     Dataset<Row> rowLevel = VerificationResult.rowLevelResultsAsDataFrame(batch.sparkSession(), verification, batch);
     RowCounts counts = RowCounts.of(rowLevel, run);
+    Map<Integer, ArrayNode> samples = partialUnexpected(rowLevel, run, expectations, counts);
 
     ArrayNode results = JSON.createArrayNode();
     List<String> gateFailures = new ArrayList<>();
@@ -73,7 +77,7 @@ public final class SuiteValidator {
       Expectation expectation = expectations.get(i);
       ObjectNode entry = results.addObject();
       entry.set("expectation_config", config(expectation));
-      boolean success = fillResult(entry.putObject("result"), i, expectation, run, verification, columns, counts, rowLevel);
+      boolean success = fillResult(entry.putObject("result"), i, expectation, run, verification, columns, counts, samples);
       entry.put("success", success);
       entry.putObject("exception_info").put("raised_exception", false);
       if (success) {
@@ -101,7 +105,7 @@ public final class SuiteValidator {
 
   /** Fills GE's {@code result} of expectation {@code i}; returns whether it succeeded. */
   private static boolean fillResult(ObjectNode result, int i, Expectation expectation, DeequRun run,
-      VerificationResult verification, List<String> columns, RowCounts counts, Dataset<Row> rowLevel) {
+      VerificationResult verification, List<String> columns, RowCounts counts, Map<Integer, ArrayNode> samples) {
     if (expectation.type() == ExpectationType.EXPECT_COLUMN_TO_EXIST) {
       return columns.contains(expectation.column().orElseThrow());
     }
@@ -115,9 +119,7 @@ public final class SuiteValidator {
       long unexpected = counts.unexpected(i);
       result.put("unexpected_count", unexpected);
       result.put("unexpected_percent", counts.elements() == 0 ? 0.0 : 100.0 * unexpected / counts.elements());
-      // a sample query only where there is something to show: each is a job over the whole batch
-      result.set("partial_unexpected_list",
-          unexpected == 0 ? JSON.createArrayNode() : partialUnexpected(rowLevel, run.description(i), expectation));
+      result.set("partial_unexpected_list", samples.getOrDefault(i, JSON.createArrayNode()));
     } else {
       observedValue(checkResult).ifPresent(value -> result.put("observed_value", value));
     }
@@ -218,17 +220,56 @@ public final class SuiteValidator {
     return config;
   }
 
+  /**
+   * Up to {@link #PARTIAL_UNEXPECTED} failing values of every row-level expectation with failures,
+   * from one query over the rows failing any of them rather than one per expectation (each query
+   * is a job over the batch, planned and compiled on the driver). An expectation whose failures
+   * that query's rows did not reach (rare ones among many others) gets a query of its own.
+   */
+  private static Map<Integer, ArrayNode> partialUnexpected(Dataset<Row> rowLevel, DeequRun run, List<Expectation> expectations,
+      RowCounts counts) {
+    List<Integer> failing = run.rowLevelIndexes().stream().filter(i -> counts.unexpected(i) > 0).toList();
+    Map<Integer, ArrayNode> samples = new HashMap<>();
+    if (failing.isEmpty()) {
+      return samples;
+    }
+    Column failsAny = lit(false);
+    List<Column> columns = new ArrayList<>();
+    for (int i : failing) {
+      Column fails = coalesce(col(run.description(i)).equalTo(false), lit(false));
+      failsAny = failsAny.or(fails);
+      columns.add(fails);
+      columns.add(col(expectations.get(i).column().orElseThrow()).cast("string"));
+    }
+    List<Row> rows = rowLevel.where(failsAny).select(columns.toArray(Column[]::new))
+        .limit(PARTIAL_UNEXPECTED * failing.size()).collectAsList();
+    for (int n = 0; n < failing.size(); n++) {
+      int i = failing.get(n);
+      ArrayNode values = JSON.createArrayNode();
+      for (Row row : rows) {
+        if (values.size() < PARTIAL_UNEXPECTED && row.getBoolean(2 * n)) {
+          addValue(values, row, 2 * n + 1);
+        }
+      }
+      boolean reachedAll = values.size() >= Math.min(PARTIAL_UNEXPECTED, counts.unexpected(i));
+      samples.put(i, reachedAll ? values : partialUnexpected(rowLevel, run.description(i), expectations.get(i)));
+    }
+    return samples;
+  }
+
+  private static void addValue(ArrayNode values, Row row, int field) {
+    if (row.isNullAt(field)) {
+      values.addNull();
+    } else {
+      values.add(row.getString(field));
+    }
+  }
+
   private static ArrayNode partialUnexpected(Dataset<Row> rowLevel, String description, Expectation expectation) {
     ArrayNode values = JSON.createArrayNode();
     String column = expectation.column().orElseThrow();
     rowLevel.where(col(description).equalTo(false)).select(col(column).cast("string")).limit(PARTIAL_UNEXPECTED)
-        .collectAsList().forEach(row -> {
-          if (row.isNullAt(0)) {
-            values.addNull();
-          } else {
-            values.add(row.getString(0));
-          }
-        });
+        .collectAsList().forEach(row -> addValue(values, row, 0));
     return values;
   }
 

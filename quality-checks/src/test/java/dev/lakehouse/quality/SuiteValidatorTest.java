@@ -104,6 +104,26 @@ class SuiteValidatorTest {
   }
 
   @Test
+  void samplesEveryFailingExpectationEvenWhenAnotherFailsFarMoreOften() {
+    StructType schema = new StructType().add("event_id", DataTypes.StringType).add("user_id", DataTypes.StringType)
+        .add("event_type", DataTypes.StringType).add("amount", DataTypes.DoubleType);
+    List<Row> rows = new java.util.ArrayList<>();
+    for (int i = 0; i < 200; i++) { // 150 rows without a user first, one bad type last
+      rows.add(RowFactory.create("e" + i, i < 150 ? null : "u" + i, i == 199 ? "click" : "search", null));
+    }
+    Dataset<Row> skewed = spark.createDataFrame(rows, schema);
+    JsonNode report = new SuiteValidator().validate(skewed, suite(rowRules()), "run-skewed").result();
+
+    JsonNode notNull = report.get("results").get(0);
+    assertThat(notNull.at("/result/unexpected_count").asLong()).isEqualTo(150);
+    assertThat(notNull.at("/result/partial_unexpected_list")).hasSize(20).allMatch(JsonNode::isNull);
+    JsonNode inSet = report.get("results").get(2);
+    assertThat(inSet.at("/result/unexpected_count").asLong()).isEqualTo(1);
+    assertThat(inSet.at("/result/partial_unexpected_list").toString()).isEqualTo("[\"click\"]");
+    assertThat(report.get("results").get(1).at("/result/partial_unexpected_list")).as("no failures, no samples").isEmpty();
+  }
+
+  @Test
   void resultsAreKeptAsGeJsonAndAsOneDeltaRowPerRun(@org.junit.jupiter.api.io.TempDir java.nio.file.Path root) throws Exception {
     dev.lakehouse.quality.store.QualityResultsStore store = new dev.lakehouse.quality.store.QualityResultsStore(
         spark, new dev.lakehouse.core.storage.TableLocations(new dev.lakehouse.core.config.StorageConfig(root.toString())));
