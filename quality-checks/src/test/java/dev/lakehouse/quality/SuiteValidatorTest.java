@@ -207,6 +207,27 @@ class SuiteValidatorTest {
   }
 
   @Test
+  void uniquenessOfTheKeyABatchIsBuiltUniqueOnIsReportedAsSuchAndOtherColumnsAreStillChecked() {
+    Dataset<Row> twiceE1 = batch.union(batch.where("event_id = 'e1'"));
+    String rules = "{\"expectation_type\": \"expect_column_values_to_be_unique\", \"kwargs\": {\"column\": \"event_id\"}},"
+        + "{\"expectation_type\": \"expect_column_values_to_be_unique\", \"kwargs\": {\"column\": \"user_id\"}}";
+
+    Validation computed = new SuiteValidator().validate(twiceE1, suite(rules), "run-8");
+    assertThat(computed.gateFailures()).containsExactly("expect_column_values_to_be_unique(event_id)",
+        "expect_column_values_to_be_unique(user_id)");
+
+    // the caller vouches that the batch holds one row per event_id (as silver's first arrivals do)
+    Validation known = new SuiteValidator().validate(batch.union(batch.where("event_id = 'e1'").withColumn("event_id",
+        org.apache.spark.sql.functions.lit("e8"))), suite(rules), "run-9", java.util.Optional.empty(), List.of("event_id"));
+    assertThat(known.result().at("/results/0/success").asBoolean()).isTrue();
+    assertThat(known.result().at("/results/0/result/observed_value").asDouble()).isEqualTo(1.0);
+    assertThat(known.result().at("/results/0/result/element_count").asLong()).isEqualTo(8);
+    assertThat(known.result().at("/results/0/result/details").asText()).startsWith("unique by construction");
+    // user_id repeats (u1 twice): still computed, still failing
+    assertThat(known.gateFailures()).containsExactly("expect_column_values_to_be_unique(user_id)");
+  }
+
+  @Test
   void anEmptyBatchBreaksNoColumnExpectationOnlyARowCountOne() {
     Dataset<Row> empty = batch.limit(0);
 

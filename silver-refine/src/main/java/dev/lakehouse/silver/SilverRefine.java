@@ -189,7 +189,7 @@ public final class SilverRefine {
       long validCount = valid.count();
       unique = refiner.firstArrivals(valid).select(refiner.silverColumns()).cache();
       long out = unique.count();
-      Validation tableResult = gate(unique, refined, runId, scope, started, in);
+      Validation tableResult = gate(unique, firstArrivalKey(), refined, runId, scope, started, in);
       writeRebuild(unique, range, silverDates);
       keepPublished(refined, tableResult);
       runs.record(new RunRecord(runId, JOB + "-rerun", scope, started, Instant.now(), RunRecord.SUCCEEDED, in, out, 0, ""));
@@ -224,7 +224,7 @@ public final class SilverRefine {
       valid = refined.valid().cache();
       long validCount = valid.count();
       try (VersionWriter.Batch batch = writer.planRebuild(valid)) {
-        Validation tableResult = gate(batch.published(), refined, runId, scope, started, in);
+        Validation tableResult = gate(batch.published(), List.of(), refined, runId, scope, started, in);
         VersionWriter.Applied applied = batch.write(runId);
         keepPublished(refined, tableResult);
         runs.record(new RunRecord(runId, JOB + "-rerun", scope, started, Instant.now(), RunRecord.SUCCEEDED, in,
@@ -328,8 +328,15 @@ public final class SilverRefine {
    * unpublished. A passed gate's results are kept by {@link #keepPublished} once the batch is
    * committed, so a run killed before it published leaves no result that looks published.
    */
-  private Validation gate(Dataset<Row> unique, TableRefiner.Refined refined, String runId, String scope, Instant started, long in) {
-    Validation result = new SuiteValidator().validate(unique, tableSuite, runId + "-table", Optional.of(history));
+  /** The key an append table's first arrivals hold one row per value of, when no valid row lacks one; else none. */
+  private List<String> firstArrivalKey() {
+    return refiner.validRowsHaveKeys() ? table.key() : List.of();
+  }
+
+  /** @param uniqueKey the key {@code unique} holds one row per value of (none: not known) */
+  private Validation gate(Dataset<Row> unique, List<String> uniqueKey, TableRefiner.Refined refined, String runId,
+      String scope, Instant started, long in) {
+    Validation result = new SuiteValidator().validate(unique, tableSuite, runId + "-table", Optional.of(history), uniqueKey);
     if (!result.gatePassed()) {
       results.saveAll(List.of(refined.validation(), result), false);
       String message = "silver." + table.name() + " (" + scope.substring(scopePrefix(table.name()).length()) + ") failed the quality gate (" + String.join(", ", result.gateFailures())
@@ -386,7 +393,8 @@ public final class SilverRefine {
             .select(refiner.silverColumns()).cache();
       }
       JobPhase.begin(session, phase + "table expectations");
-      Validation tableResult = gate(unique, refined, runId, scope, started, in);
+      Validation tableResult = gate(unique, versions.isPresent() ? List.of() : firstArrivalKey(), refined, runId, scope,
+          started, in);
       if (versions.isPresent()) {
         JobPhase.begin(session, phase + "quarantine");
         long quarantinedCount = appendQuarantine(refined.quarantined(), batchId, queryId, runId).appended();

@@ -193,6 +193,22 @@ public final class TableRefiner {
     return withParseErrors(validator.annotateRows(parsed, rowSuite)).where(not(FAILED));
   }
 
+  /**
+   * Whether no valid row can lack a key column: each is {@code required} (parsing quarantines a
+   * record without it) or has a row-level not-null expectation without a row condition (whose
+   * failures are quarantined, whatever their severity). Then {@link #firstArrivals} holds exactly
+   * one row per key value.
+   */
+  public boolean validRowsHaveKeys() {
+    return table.key().stream().allMatch(key -> requiredColumn(key) || rowSuite.expectations().stream()
+        .anyMatch(expectation -> expectation.type() == ExpectationType.EXPECT_COLUMN_VALUES_TO_NOT_BE_NULL
+            && expectation.column().filter(key::equals).isPresent() && !expectation.kwargs().has("row_condition")));
+  }
+
+  private boolean requiredColumn(String name) {
+    return table.columns().stream().anyMatch(column -> column.name().equals(name) && column.required());
+  }
+
   /** One row per key: the first to arrive (ingest time, then Kafka time and position). */
   public Dataset<Row> firstArrivals(Dataset<Row> valid) {
     return valid
