@@ -157,8 +157,14 @@ class FaultIT {
     assertThat(KernelTableReader.local().readAll(tables.view("daily_summary")))
         .containsExactlyInAnyOrderElementsOf(ExpectedViews.of("daily_summary", truth.events(), windowStart));
 
-    assertThat(kills.values().stream().mapToInt(Integer::intValue).sum()).as("kills %s", kills).isGreaterThan(10);
-    assertThat(kills.keySet()).containsExactlyInAnyOrder("ingest", "silver", "gold", "views");
+    // the kills that surely happen: ingest after its first two commits and while streaming, silver
+    // in at least its first three commit windows, gold and the view in one each (random ones may
+    // come after a run has ended, and a job with fewer commits has fewer windows)
+    assertThat(kills).as("kills per job").containsOnlyKeys("ingest", "silver", "gold", "views");
+    assertThat(kills.get("ingest")).as("ingest kills %s", kills).isGreaterThanOrEqualTo(3);
+    assertThat(kills.get("silver")).as("silver kills %s", kills).isGreaterThanOrEqualTo(3);
+    assertThat(kills.get("gold")).as("gold kills %s", kills).isGreaterThanOrEqualTo(1);
+    assertThat(kills.get("views")).as("views kills %s", kills).isGreaterThanOrEqualTo(1);
     System.out.printf("fault suite: %d messages (%d hostile), kills per job %s, every table equal to the truth%n",
         total, corpus.stream().filter(HostileCorpus.Entry::hostile).count(), kills);
   }
