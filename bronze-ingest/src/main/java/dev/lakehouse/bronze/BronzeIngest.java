@@ -109,7 +109,7 @@ public final class BronzeIngest {
     String table = locations.bronze(source.name());
     spark.sparkContext().setJobDescription("bronze ingest " + source.topic() + " -> " + table);
     Dataset<Row> records = bronzeRecords(source);
-    createTable(table, records.schema());
+    createTable(spark, table, records.schema());
     return records
           .writeStream()
           .queryName(queryName(source))
@@ -126,7 +126,7 @@ public final class BronzeIngest {
    * with statistics on the Kafka coordinates and times only: min/max of every ~200-byte value and
    * key cost a comparison per row and skip nothing (bronze is read by version, never by value).
    */
-  private void createTable(String table, StructType schema) {
+  public static void createTable(SparkSession spark, String table, StructType schema) {
     if (DeltaTable.isDeltaTable(spark, table)) {
       return;
     }
