@@ -39,6 +39,18 @@ final class BenchIngestCommand implements Callable<Integer> {
     return 0;
   }
 
+  private record TimedIngest(BatchTimings timings, IngestResult result) {}
+
+  /** One bronze ingest of the run's topic, with its micro-batches' timings. */
+  private static TimedIngest timedIngest(BenchRun run) {
+    BatchTimings timings = BatchTimings.listenTo(run.spark());
+    try {
+      return new TimedIngest(timings, run.ingest());
+    } finally {
+      timings.stopListening(run.spark());
+    }
+  }
+
   /** Deletes the bronze table and its stream's checkpoint, so the next ingest starts from nothing. */
   private static void forgetBronze(BenchRun run) {
     dev.lakehouse.core.storage.TableLocations locations = new dev.lakehouse.core.storage.TableLocations(run.config().storage());
@@ -67,13 +79,9 @@ final class BenchIngestCommand implements Callable<Integer> {
     // timed again after bronze, warm as well
     double plainColdSeconds = PlainSparkIngest.seconds(run.spark(), run.config().kafka().bootstrapServers(),
         run.source().topic(), run.root() + "/_plain_parquet");
-    BatchTimings timings = BatchTimings.listenTo(run.spark());
-    IngestResult result;
-    try {
-      result = run.ingest();
-    } finally {
-      timings.stopListening(run.spark());
-    }
+    TimedIngest firstRun = timedIngest(run);
+    BatchTimings timings = firstRun.timings();
+    IngestResult result = firstRun.result();
     double plainSeconds = PlainSparkIngest.seconds(run.spark(), run.config().kafka().bootstrapServers(), run.source().topic(),
         run.root() + "/_plain_parquet");
     double plainRate = result.rows() / plainSeconds;
@@ -85,13 +93,9 @@ final class BenchIngestCommand implements Callable<Integer> {
     // of the two counts, as for the baseline (the first run still pays for some of the JVM's warm-up)
     BatchTimings first = timings;
     forgetBronze(run);
-    BatchTimings again = BatchTimings.listenTo(run.spark());
-    IngestResult second;
-    try {
-      second = run.ingest();
-    } finally {
-      again.stopListening(run.spark());
-    }
+    TimedIngest againRun = timedIngest(run);
+    BatchTimings again = againRun.timings();
+    IngestResult second = againRun.result();
     if (second.rows() != result.rows()) {
       throw new IllegalStateException("the second bronze run wrote " + second.rows() + " rows, the first " + result.rows());
     }
