@@ -18,7 +18,6 @@ import org.apache.spark.sql.streaming.DataStreamReader;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryException;
 import org.apache.spark.sql.streaming.Trigger;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -130,11 +129,9 @@ public final class BronzeIngest {
     if (DeltaTable.isDeltaTable(spark, table)) {
       return;
     }
-    StructType nullable = new StructType(java.util.Arrays.stream(schema.fields())
-        .map(field -> new StructField(field.name(), field.dataType(), true, field.metadata())).toArray(StructField[]::new));
     DeltaTable.createIfNotExists(spark)
         .location(table)
-        .addColumns(nullable)
+        .addColumns(dev.lakehouse.core.spark.NullableSchema.of(schema))
         .partitionedBy("ingest_date")
         .property("delta.dataSkippingStatsColumns", STATISTICS_COLUMNS)
         .execute();

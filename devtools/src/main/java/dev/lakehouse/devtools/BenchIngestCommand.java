@@ -54,15 +54,8 @@ final class BenchIngestCommand implements Callable<Integer> {
   /** Deletes the bronze table and its stream's checkpoint, so the next ingest starts from nothing. */
   private static void forgetBronze(BenchRun run) {
     dev.lakehouse.core.storage.TableLocations locations = new dev.lakehouse.core.storage.TableLocations(run.config().storage());
-    try {
-      org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(locations.root());
-      org.apache.hadoop.fs.FileSystem fs = root.getFileSystem(run.spark().sparkContext().hadoopConfiguration());
-      fs.delete(new org.apache.hadoop.fs.Path(locations.bronze(run.source().name())), true);
-      fs.delete(new org.apache.hadoop.fs.Path(locations.checkpoint(dev.lakehouse.bronze.BronzeIngest.queryName(run.source()))), true);
-      org.apache.spark.sql.delta.DeltaLog.clearCache(); // no cached snapshot of the deleted table
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot clear the bench's bronze table for a second run", e);
-    }
+    run.forget(java.util.List.of(locations.bronze(run.source().name()),
+        locations.checkpoint(dev.lakehouse.bronze.BronzeIngest.queryName(run.source()))));
   }
 
   static Comparison measure(LakehouseConfig base, long events, boolean keep) {

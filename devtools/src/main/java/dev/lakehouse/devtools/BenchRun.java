@@ -55,6 +55,23 @@ record BenchRun(LakehouseConfig config, SourceConfig source, String root, Messag
     return result;
   }
 
+  /**
+   * Deletes these tables, folders or checkpoints of the run (local or S3) and drops Delta's and
+   * Spark's cached state of them, so a second timed run starts from nothing.
+   */
+  void forget(List<String> paths) {
+    try {
+      for (String path : paths) {
+        org.apache.hadoop.fs.Path folder = new org.apache.hadoop.fs.Path(path);
+        folder.getFileSystem(spark().sparkContext().hadoopConfiguration()).delete(folder, true);
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot delete " + paths + " for a second bench run", e);
+    }
+    org.apache.spark.sql.delta.DeltaLog.clearCache(); // no cached snapshot of a deleted table
+    spark().catalog().clearCache();
+  }
+
   void cleanUp(boolean keep) {
     if (!keep && !config.storage().isS3()) {
       deleteRecursively(Path.of(root));

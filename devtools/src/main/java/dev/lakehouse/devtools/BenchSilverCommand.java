@@ -118,19 +118,9 @@ final class BenchSilverCommand implements Callable<Integer> {
    * checkpoint), keeping bronze and its checkpoint, so the next silver run starts from nothing.
    */
   private static void forgetSilver(BenchRun run, TableLocations locations) {
-    try {
-      org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(locations.root());
-      org.apache.hadoop.fs.FileSystem fs = root.getFileSystem(run.spark().sparkContext().hadoopConfiguration());
-      for (String folder : java.util.List.of(locations.folder(dev.lakehouse.core.storage.Layer.SILVER),
-          locations.folder(dev.lakehouse.core.storage.Layer.QUARANTINE), locations.folder(dev.lakehouse.core.storage.Layer.SYSTEM),
-          locations.checkpoint("silver_events"))) {
-        fs.delete(new org.apache.hadoop.fs.Path(folder), true);
-      }
-      org.apache.spark.sql.delta.DeltaLog.clearCache(); // no cached snapshot of a deleted table
-      run.spark().catalog().clearCache();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot clear the bench's silver tables for a second run", e);
-    }
+    run.forget(java.util.List.of(locations.folder(dev.lakehouse.core.storage.Layer.SILVER),
+        locations.folder(dev.lakehouse.core.storage.Layer.QUARANTINE), locations.folder(dev.lakehouse.core.storage.Layer.SYSTEM),
+        locations.checkpoint(SilverRefine.queryName("events"))));
   }
 
   /** Silver of the built-in pipeline over the run's bronze table. */

@@ -140,8 +140,8 @@ public final class SuiteValidator {
   private static boolean fillUniqueByConstruction(ObjectNode result, RowCounts counts, List<String> key) {
     result.put("element_count", counts.elements());
     result.put("observed_value", 1.0);
-    result.put("details", "unique by construction: the batch holds one row per " + String.join(", ", key)
-        + " (its first arrival; rows without one are quarantined), so it was not recomputed");
+    result.put("details", "unique by construction: the batch was built to hold one row per value of "
+        + String.join(", ", key) + ", none of them null, so it was not recomputed");
     return true;
   }
 

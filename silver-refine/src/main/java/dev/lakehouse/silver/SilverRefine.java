@@ -118,6 +118,11 @@ public final class SilverRefine {
     return locations.quarantine(table.name());
   }
 
+  /** The streaming query's name, and its checkpoint's, of a silver table. */
+  public static String queryName(String table) {
+    return "silver_" + table;
+  }
+
   /** The run log's scope prefix of this table's runs. */
   public static String scopePrefix(String table) {
     return table + ": ";
@@ -141,8 +146,8 @@ public final class SilverRefine {
     try {
       query = spark.readStream().format("delta").load(bronze)
             .writeStream()
-            .queryName("silver_" + table.name())
-            .option("checkpointLocation", locations.checkpoint("silver_" + table.name()))
+            .queryName(queryName(table.name()))
+            .option("checkpointLocation", locations.checkpoint(queryName(table.name())))
             .trigger(Trigger.AvailableNow())
             .foreachBatch((VoidFunction2<Dataset<Row>, Long>) this::refineBatch)
             .start();
@@ -323,17 +328,18 @@ public final class SilverRefine {
     return bronze;
   }
 
-  /**
-   * Validates what would be published and stops on a failed gate, keeping both results marked
-   * unpublished. A passed gate's results are kept by {@link #keepPublished} once the batch is
-   * committed, so a run killed before it published leaves no result that looks published.
-   */
   /** The key an append table's first arrivals hold one row per value of, when no valid row lacks one; else none. */
   private List<String> firstArrivalKey() {
     return refiner.validRowsHaveKeys() ? table.key() : List.of();
   }
 
-  /** @param uniqueKey the key {@code unique} holds one row per value of (none: not known) */
+  /**
+   * Validates what would be published and stops on a failed gate, keeping both results marked
+   * unpublished. A passed gate's results are kept by {@link #keepPublished} once the batch is
+   * committed, so a run killed before it published leaves no result that looks published.
+   *
+   * @param uniqueKey the key {@code unique} holds one row per value of (none: not known)
+   */
   private Validation gate(Dataset<Row> unique, List<String> uniqueKey, TableRefiner.Refined refined, String runId,
       String scope, Instant started, long in) {
     Validation result = new SuiteValidator().validate(unique, tableSuite, runId + "-table", Optional.of(history), uniqueKey);

@@ -77,7 +77,12 @@ final class SilverTableSchema {
   Dataset<Row> prepare(Dataset<Row> batch, String rerunHint) {
     StructType wanted = batch.schema();
     if (!DeltaTable.isDeltaTable(spark, path)) {
-      create(wanted);
+      // atomic: the empty table and its first commit are one, so no reader sees a half-made table.
+      // Not DeltaTable.createIfNotExists with the properties (one commit, no job): after a run
+      // killed while creating, a _delta_log folder without a commit makes it a no-op, and the
+      // MERGE then finds no table; a write creates version 0 whatever the folder holds
+      DataFrameWriters.partitioned(batch.limit(0).write().format("delta"), table).save(path);
+      setProperties();
       return batch;
     }
     refuseIncompatible(wanted, rerunHint);
@@ -144,41 +149,6 @@ final class SilverTableSchema {
       throw new LakehouseException("silver." + table.name() + " does not match its definition: " + problem
           + ". Such a change needs a rebuild: " + rerunHint);
     });
-  }
-
-  /**
-   * Creates the empty table with its properties in one metadata-only commit (atomic: no reader
-   * sees a table without its key and mode; no Spark job, unlike writing zero rows). Columns are
-   * nullable, as Delta makes every written column.
-   */
-  private void create(StructType schema) {
-    var builder = DeltaTable.createIfNotExists(spark).location(path).addColumns(nullable(schema));
-    if (table.isAppend()) {
-      builder = builder.partitionedBy(SilverTableDefinition.EVENT_DATE);
-    }
-    for (Map.Entry<String, String> property : wantedProperties().entrySet()) {
-      builder = builder.property(property.getKey(), property.getValue());
-    }
-    builder.execute();
-  }
-
-  private static StructType nullable(StructType schema) {
-    return new StructType(java.util.Arrays.stream(schema.fields())
-        .map(field -> new StructField(field.name(), nullable(field.dataType()), true, field.metadata()))
-        .toArray(StructField[]::new));
-  }
-
-  private static org.apache.spark.sql.types.DataType nullable(org.apache.spark.sql.types.DataType type) {
-    if (type instanceof StructType struct) {
-      return nullable(struct);
-    }
-    if (type instanceof org.apache.spark.sql.types.ArrayType array) {
-      return new org.apache.spark.sql.types.ArrayType(nullable(array.elementType()), true);
-    }
-    if (type instanceof org.apache.spark.sql.types.MapType map) {
-      return new org.apache.spark.sql.types.MapType(nullable(map.keyType()), nullable(map.valueType()), true);
-    }
-    return type;
   }
 
   /** Records the key, mode and sequence the table is built with, which later definitions are checked against. */
