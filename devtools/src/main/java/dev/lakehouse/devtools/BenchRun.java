@@ -45,6 +45,11 @@ record BenchRun(LakehouseConfig config, SourceConfig source, String root, Messag
     GenerateCommand.run(config, spec, source.topic(), 0, Optional.empty(), System.out, sizes);
   }
 
+  /** Produces to the run's topic without counting the values in {@link #sizes()} (a warm-up's events). */
+  void produceUncounted(GeneratorSpec spec) {
+    GenerateCommand.run(config, spec, source.topic(), 0, Optional.empty(), System.out, new MessageSizes());
+  }
+
   SparkSession spark() {
     return SparkSessions.getOrCreate(config, "lakehouse-bench");
   }

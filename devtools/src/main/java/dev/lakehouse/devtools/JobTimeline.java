@@ -18,8 +18,12 @@ import org.apache.spark.sql.SparkSession;
  */
 final class JobTimeline extends SparkListener {
 
+  /** Set ({@code -Dbench.jobs=true}) to print every job too: when it started, how long it took, its call site. */
+  static final String EVERY_JOB = "bench.jobs";
+
   private final Map<Integer, Long> startedAt = new ConcurrentHashMap<>();
   private final Map<Integer, String> sites = new ConcurrentHashMap<>();
+  private final Map<Integer, String> callSites = new ConcurrentHashMap<>();
   private final Map<String, long[]> bySite = new ConcurrentHashMap<>();
   /** Every finished job, to tell the time no job ran (the driver's own work) and what it led to. */
   private final List<Job> jobs = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
@@ -53,17 +57,20 @@ final class JobTimeline extends SparkListener {
     // a named step (JobPhase) first; else the final stage's name, the action's call site ("count
     // at SilverRefine.java:366"); the job's own call site is the stream's start() inside a foreachBatch
     String phase = start.properties() == null ? null : start.properties().getProperty(JobPhase.PROPERTY);
-    String site = phase != null ? phase : start.stageInfos().isEmpty() ? "?" : start.stageInfos().last().name();
+    String callSite = start.stageInfos().isEmpty() ? "?" : start.stageInfos().last().name();
+    String site = phase != null ? phase : callSite;
     startedAt.put(start.jobId(), start.time());
     sites.put(start.jobId(), site);
+    callSites.put(start.jobId(), callSite);
   }
 
   @Override
   public void onJobEnd(SparkListenerJobEnd end) {
     Long started = startedAt.remove(end.jobId());
     String site = sites.remove(end.jobId());
+    String callSite = callSites.remove(end.jobId());
     if (started != null && site != null) {
-      jobs.add(new Job(started, end.time(), site));
+      jobs.add(new Job(end.jobId(), started, end.time(), site, callSite));
       long[] totals = bySite.computeIfAbsent(site, key -> new long[2]);
       synchronized (totals) {
         totals[0]++;
@@ -91,6 +98,14 @@ final class JobTimeline extends SparkListener {
     idle.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(limit)
         .forEach(entry -> System.out.printf(java.util.Locale.ROOT, "    %-58s %.1f s%n", "before " + entry.getKey(),
             entry.getValue() / 1000.0));
+    if (Boolean.getBoolean(EVERY_JOB)) {
+      List<Job> sorted;
+      synchronized (jobs) {
+        sorted = jobs.stream().sorted(java.util.Comparator.comparingLong(Job::start)).toList();
+      }
+      sorted.forEach(job -> System.out.printf(java.util.Locale.ROOT, "    job %d at +%d ms took %d ms: %s | %s%n", job.id(),
+          job.start() - listeningSince, job.end() - job.start(), job.site(), job.callSite()));
+    }
   }
 
   /**
@@ -116,5 +131,5 @@ final class JobTimeline extends SparkListener {
     return idle;
   }
 
-  private record Job(long start, long end, String site) {}
+  private record Job(int id, long start, long end, String site, String callSite) {}
 }

@@ -180,8 +180,7 @@ public final class ViewRefresher {
         windowStartBucket, reason -> fallBack(view, reason));
     JobPhase.begin(session, "view " + view.name() + ": live tail");
     Column bucket = expr(view.bucket().expression());
-    Optional<Dataset<Row>> live = sources.liveRows(view.source(), versions,
-            sources.silverRows(view.source(), versions.get(ViewSources.SILVER), windowStart.atZone(ZoneOffset.UTC).toLocalDate()))
+    Optional<Dataset<Row>> live = sources.keptLiveRows(view.source(), versions, windowStart.atZone(ZoneOffset.UTC).toLocalDate())
         .map(rows -> rows.where(bucket.geq(lit(windowStartBucket))).cache());
     Optional<Dataset<Row>> livePartial = live.map(aggregates::partial).map(Dataset::cache);
     boolean full = why != null || kept.rebuilt();

@@ -45,7 +45,8 @@ final class ViewSources {
   private static final Duration TAIL_MARGIN = Duration.ofHours(1);
 
   /** One silver table behind views. */
-  private record TableSource(TableRefiner refiner, String silverPath, String bronzePath, LiveTail liveTail) {
+  private record TableSource(TableRefiner refiner, String silverPath, String bronzePath, LiveTail liveTail,
+      SilverKeyIndex keyIndex) {
     SilverTableDefinition table() {
       return refiner.table();
     }
@@ -61,10 +62,13 @@ final class ViewSources {
     for (TableRefiner refiner : refiners) {
       String bronze = locations.bronze(refiner.table().source());
       if (refiner.table().isAppend()) {
-        tables.put(refiner.table().name(), new TableSource(refiner, locations.silver(refiner.table().name()), bronze,
-            new LiveTail(spark, bronze, refiner)));
+        String silver = locations.silver(refiner.table().name());
+        tables.put(refiner.table().name(), new TableSource(refiner, silver, bronze, new LiveTail(spark, bronze, refiner),
+            new SilverKeyIndex(refiner.table().key(), version -> silverAt(refiner, silver, version),
+                (from, to) -> changeFeed(silver, from, to))));
       } else if (refiner.table().eventTime().isPresent()) {
-        tables.put(refiner.table().name(), new TableSource(refiner, locations.silver(refiner.table().name()), bronze, null));
+        tables.put(refiner.table().name(), new TableSource(refiner, locations.silver(refiner.table().name()), bronze, null,
+            null));
       }
     }
   }
@@ -129,6 +133,35 @@ final class ViewSources {
       return Optional.empty();
     }
     return Optional.of(tail(of(source), versions.get(BRONZE), silver));
+  }
+
+  /**
+   * As {@link #liveRows}, for a refresh that keeps state between runs ({@code fromDate}: its
+   * window's first date): the tail's dedupe asks the kept {@link SilverKeyIndex} which of the
+   * tail's keys silver has, instead of reading every silver key of the tail's dates. Tail rows
+   * before {@code fromDate} are not deduped (the window drops them).
+   */
+  Optional<Dataset<Row>> keptLiveRows(String source, Map<String, Long> versions, LocalDate fromDate) {
+    if (!isLive(source) || versions.getOrDefault(BRONZE, -1L) < 0) {
+      return Optional.empty();
+    }
+    TableSource table = of(source);
+    TableRefiner refiner = table.refiner();
+    SilverKeyIndex index = table.keyIndex();
+    Dataset<Row> tailRows = table.liveTail().rows(versions.get(BRONZE), tailCutoff(table));
+    List<Row> candidates = index.withHashes(tailRows)
+        .where(col(SilverTableDefinition.EVENT_DATE).geq(lit(java.sql.Date.valueOf(fromDate))).and(index.keyed()))
+        .select(SilverKeyIndex.DAY, SilverKeyIndex.HIGH, SilverKeyIndex.LOW).collectAsList();
+    List<Row> known = index.known(versions.get(SILVER), candidates);
+    Dataset<Row> firsts = refiner.firstArrivals(tailRows).select(refiner.silverColumns());
+    if (known.isEmpty()) {
+      return Optional.of(firsts);
+    }
+    Dataset<Row> knownKeys = spark.createDataFrame(known, SilverKeyIndex.HASHES);
+    return Optional.of(index.withHashes(firsts)
+        .join(org.apache.spark.sql.functions.broadcast(knownKeys), scala.collection.JavaConverters.asScalaBuffer(
+            List.of(SilverKeyIndex.DAY, SilverKeyIndex.HIGH, SilverKeyIndex.LOW)).toSeq(), "left_anti")
+        .select(refiner.silverColumns()));
   }
 
   /** Silver's columns of the source's table, no rows. */
@@ -223,18 +256,22 @@ final class ViewSources {
    * definition gained it) reads null, as it would after the next silver run adds it.
    */
   private Dataset<Row> silverAt(TableSource table, long version) {
-    Dataset<Row> empty = table.refiner().emptySilver(spark);
+    return silverAt(table.refiner(), table.silverPath(), version);
+  }
+
+  private Dataset<Row> silverAt(TableRefiner refiner, String silverPath, long version) {
+    Dataset<Row> empty = refiner.emptySilver(spark);
     if (version < 0) {
       return empty;
     }
-    Dataset<Row> silver = spark.read().format("delta").option("versionAsOf", version).load(table.silverPath());
+    Dataset<Row> silver = spark.read().format("delta").option("versionAsOf", version).load(silverPath);
     List<String> present = List.of(silver.columns());
     for (org.apache.spark.sql.types.StructField field : empty.schema().fields()) {
       if (!present.contains(field.name())) {
         silver = silver.withColumn(field.name(), lit(null).cast(field.dataType()));
       }
     }
-    return silver.select(table.refiner().silverColumns());
+    return silver.select(refiner.silverColumns());
   }
 
   /**
