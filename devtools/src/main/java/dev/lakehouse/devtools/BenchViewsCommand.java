@@ -51,6 +51,8 @@ import picocli.CommandLine.ParentCommand;
     })
 final class BenchViewsCommand implements Callable<Integer> {
 
+  private static final long WARM_UP_EVENTS = 20_000;
+
   @ParentCommand BenchCommand bench;
 
   @Option(names = "--history", defaultValue = "10000000", description = "Events of history in silver (default: ${DEFAULT-VALUE}).")
@@ -95,12 +97,13 @@ final class BenchViewsCommand implements Callable<Integer> {
 
     // a service refreshes every few minutes, its code long warm: one small incremental refresh
     // first, so the timed one does not pay for the JVM's first use of the live tail's code
-    long warmUpEvents = Math.max(1, Math.round(history * newShare / 100));
+    // (20,000 events, as bench silver's warm-up: enough for the JIT to compile the parse)
+    long newEvents = Math.max(1, Math.round(history * newShare));
+    long warmUpEvents = Math.min(WARM_UP_EVENTS, newEvents);
     run.produceUncounted(newEvents(warmUpEvents, 2, recent));
     run.ingest();
     print("warm-up refresh", refresher.refresh(view));
 
-    long newEvents = Math.max(1, Math.round(history * newShare));
     run.produce(newEvents(newEvents, 1, recent));
     run.ingest();
 
