@@ -19,6 +19,11 @@ final class KeyHashSet {
     return size;
   }
 
+  /** The memory its arrays take. */
+  long bytes() {
+    return 16L * highs.length;
+  }
+
   /** Adds a hash; whether it was new. */
   boolean add(long high, long low) {
     if (high == 0 && low == 0) {

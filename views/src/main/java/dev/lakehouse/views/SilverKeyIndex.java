@@ -4,17 +4,21 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import dev.lakehouse.core.definitions.SilverTableDefinition;
+import java.nio.ByteBuffer;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.LongFunction;
 import org.apache.spark.sql.Column;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 
@@ -57,14 +61,22 @@ final class SilverKeyIndex {
   /** When a tail last had rows of each date ({@link System#nanoTime()}). */
   private final Map<Integer, Long> lastAsked = new HashMap<>();
   private long version = -1;
+  /** Dates whose keys did not fit in {@link #maxBytes}, until they go idle. */
+  private final Set<Integer> tooLarge = new java.util.HashSet<>();
+  private final long maxBytes;
   /** Dates read from silver so far (each read is a scan of a whole date's keys). */
   private int datesRead;
 
   interface ChangeData {
-    java.util.Optional<Dataset<Row>> between(long fromVersion, long toVersion);
+    Optional<Dataset<Row>> between(long fromVersion, long toVersion);
   }
 
-  SilverKeyIndex(List<String> key, LongFunction<Dataset<Row>> silverAt, ChangeData changeData) {
+  /**
+   * @param maxBytes the most memory the index may hold; dates that would not fit are not indexed
+   *     (the tail then reads their keys from silver, as a full refresh does)
+   */
+  SilverKeyIndex(List<String> key, LongFunction<Dataset<Row>> silverAt, ChangeData changeData, long maxBytes) {
+    this.maxBytes = maxBytes;
     this.key = List.copyOf(key);
     this.silverAt = silverAt;
     this.changeData = changeData;
@@ -90,7 +102,7 @@ final class SilverKeyIndex {
    * Of the hashed keys in {@code candidates} ({@link #DAY}, {@link #HIGH}, {@link #LOW} rows, from
    * {@link #withHashes}), those silver has on the same date at {@code silverVersion}.
    */
-  synchronized List<Row> known(long silverVersion, List<Row> candidates) {
+  synchronized Optional<List<Row>> known(long silverVersion, List<Row> candidates) {
     advanceTo(silverVersion);
     Set<Integer> missing = new TreeSet<>();
     long now = System.nanoTime();
@@ -101,8 +113,11 @@ final class SilverKeyIndex {
       }
     }
     forgetIdle(now);
-    if (!missing.isEmpty()) {
-      read(silverVersion, missing);
+    if (missing.stream().anyMatch(tooLarge::contains)) {
+      return Optional.empty();
+    }
+    if (!missing.isEmpty() && !read(silverVersion, missing)) {
+      return Optional.empty();
     }
     List<Row> known = new ArrayList<>();
     for (Row row : candidates) {
@@ -110,7 +125,7 @@ final class SilverKeyIndex {
         known.add(row);
       }
     }
-    return known;
+    return Optional.of(known);
   }
 
 
@@ -126,6 +141,7 @@ final class SilverKeyIndex {
   private void forgetIdle(long now) {
     lastAsked.values().removeIf(asked -> now - asked > IDLE.toNanos());
     byDay.keySet().retainAll(lastAsked.keySet());
+    tooLarge.retainAll(lastAsked.keySet());
   }
 
   private void advanceTo(long silverVersion) {
@@ -133,8 +149,8 @@ final class SilverKeyIndex {
       version = byDay.isEmpty() ? silverVersion : version;
       return;
     }
-    java.util.Optional<Dataset<Row>> changes = silverVersion > version ? changeData.between(version + 1, silverVersion)
-        : java.util.Optional.empty();
+    Optional<Dataset<Row>> changes = silverVersion > version ? changeData.between(version + 1, silverVersion)
+        : Optional.empty();
     if (changes.isEmpty()) {
       startOver(silverVersion, "no change data from silver version " + version + " to " + silverVersion);
       return;
@@ -145,7 +161,10 @@ final class SilverKeyIndex {
       startOver(silverVersion, "silver rows were deleted or updated between versions " + version + " and " + silverVersion);
       return;
     }
-    add(indexed.select(DAY, HIGH, LOW).toLocalIterator());
+    if (!add(indexed)) {
+      startOver(silverVersion, "the index would outgrow its memory (" + maxBytes / (1 << 20) + " MB)");
+      return;
+    }
     version = silverVersion;
   }
 
@@ -155,24 +174,67 @@ final class SilverKeyIndex {
     version = silverVersion;
   }
 
-  private void read(long silverVersion, Set<Integer> days) {
+  /** Reads {@code days} of silver into the index; false (and not kept) when they would not fit in its memory. */
+  private boolean read(long silverVersion, Set<Integer> days) {
     long started = System.nanoTime();
     days.forEach(day -> byDay.put(day, new KeyHashSet()));
     datesRead += days.size();
     Dataset<Row> silver = silverAt.apply(silverVersion).where(col(SilverTableDefinition.EVENT_DATE)
         .isin(days.stream().map(day -> java.sql.Date.valueOf(LocalDate.ofEpochDay(day))).toArray()));
-    add(withHashes(silver).where(keyed()).select(DAY, HIGH, LOW).toLocalIterator());
+    if (!add(withHashes(silver).where(keyed()))) {
+      byDay.keySet().removeAll(days);
+      tooLarge.addAll(days);
+      LOG.warn("silver key index of the live tail: {} dates of silver would outgrow its {} MB; the live tail reads silver's"
+          + " keys of those dates on each refresh instead", days.size(), maxBytes / (1 << 20));
+      return false;
+    }
     LOG.info("silver key index of the live tail: read {} dates of silver version {}, {} keys in all, in {} ms", days.size(),
         silverVersion, size(), (System.nanoTime() - started) / 1_000_000);
+    return true;
   }
 
-  private void add(Iterator<Row> rows) {
-    while (rows.hasNext()) {
-      Row row = rows.next();
-      KeyHashSet day = byDay.get(row.getInt(0));
-      if (day != null) {
-        day.add(row.getLong(1), row.getLong(2));
+  /**
+   * Adds the hashed keys of {@code rows} (of the indexed dates). Executors pack them, 20 bytes a
+   * key, one array per partition, so the driver gets compact arrays from all partitions at once
+   * rather than one row object per key. False when the index outgrew {@code maxBytes} (it is then
+   * incomplete: the caller drops it).
+   */
+  private boolean add(Dataset<Row> rows) {
+    for (byte[] packed : rows.select(DAY, HIGH, LOW).mapPartitions(new Pack(), Encoders.BINARY()).collectAsList()) {
+      ByteBuffer keys = ByteBuffer.wrap(packed);
+      while (keys.hasRemaining()) {
+        KeyHashSet day = byDay.get(keys.getInt());
+        long high = keys.getLong();
+        long low = keys.getLong();
+        if (day != null) {
+          day.add(high, low);
+        }
       }
+      if (bytes() > maxBytes) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private long bytes() {
+    return byDay.values().stream().mapToLong(KeyHashSet::bytes).sum();
+  }
+
+  /** (day, high, low) rows to one array per partition. */
+  private static final class Pack implements MapPartitionsFunction<Row, byte[]> {
+    @Override
+    public Iterator<byte[]> call(Iterator<Row> rows) throws java.io.IOException {
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(1 << 16);
+      java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+      while (rows.hasNext()) {
+        Row row = rows.next();
+        out.writeInt(row.getInt(0));
+        out.writeLong(row.getLong(1));
+        out.writeLong(row.getLong(2));
+      }
+      out.flush();
+      return List.of(bytes.toByteArray()).iterator();
     }
   }
 }

@@ -65,12 +65,18 @@ final class ViewSources {
         String silver = locations.silver(refiner.table().name());
         tables.put(refiner.table().name(), new TableSource(refiner, silver, bronze, new LiveTail(spark, bronze, refiner),
             new SilverKeyIndex(refiner.table().key(), version -> silverAt(refiner, silver, version),
-                (from, to) -> changeFeed(silver, from, to))));
+                (from, to) -> changeFeed(silver, from, to), keyIndexBytes(refiners))));
       } else if (refiner.table().eventTime().isPresent()) {
         tables.put(refiner.table().name(), new TableSource(refiner, locations.silver(refiner.table().name()), bronze, null,
             null));
       }
     }
+  }
+
+  /** Each append table's key index may take an equal share of an eighth of the heap. */
+  private static long keyIndexBytes(List<TableRefiner> refiners) {
+    long appendTables = Math.max(1, refiners.stream().filter(refiner -> refiner.table().isAppend()).count());
+    return Runtime.getRuntime().maxMemory() / 8 / appendTables;
   }
 
   /** {@code live.orders} → orders. */
@@ -152,12 +158,15 @@ final class ViewSources {
     List<Row> candidates = index.withHashes(tailRows)
         .where(col(SilverTableDefinition.EVENT_DATE).geq(lit(java.sql.Date.valueOf(fromDate))).and(index.keyed()))
         .select(SilverKeyIndex.DAY, SilverKeyIndex.HIGH, SilverKeyIndex.LOW).collectAsList();
-    List<Row> known = index.known(versions.get(SILVER), candidates);
+    Optional<List<Row>> known = index.known(versions.get(SILVER), candidates);
+    if (known.isEmpty()) { // the tail's dates hold more keys than the index may keep
+      return Optional.of(tail(table, versions.get(BRONZE), silverRows(source, versions.get(SILVER), fromDate)));
+    }
     Dataset<Row> firsts = refiner.firstArrivals(tailRows).select(refiner.silverColumns());
-    if (known.isEmpty()) {
+    if (known.get().isEmpty()) {
       return Optional.of(firsts);
     }
-    Dataset<Row> knownKeys = spark.createDataFrame(known, SilverKeyIndex.HASHES);
+    Dataset<Row> knownKeys = spark.createDataFrame(known.get(), SilverKeyIndex.HASHES);
     return Optional.of(index.withHashes(firsts)
         .join(org.apache.spark.sql.functions.broadcast(knownKeys), scala.collection.JavaConverters.asScalaBuffer(
             List.of(SilverKeyIndex.DAY, SilverKeyIndex.HIGH, SilverKeyIndex.LOW)).toSeq(), "left_anti")

@@ -66,7 +66,7 @@ class SilverKeyIndexIT {
     silver.addAll(first);
     SilverKeyIndex index = new SilverKeyIndex(List.of("event_id"),
         version -> spark.read().format("delta").option("versionAsOf", version).load(path),
-        (from, to) -> changes(path, from, to));
+        (from, to) -> changes(path, from, to), 64L << 20);
 
     // probes: keys silver has, the same ids on the other date, ids it never had, a null id
     List<Key> probes = new ArrayList<>();
@@ -105,6 +105,26 @@ class SilverKeyIndexIT {
     assertThat(index.datesRead()).as("Monday and Tuesday again, Wednesday first").isEqualTo(5);
   }
 
+  @Test
+  void datesThatWouldOutgrowItsMemoryAreNotIndexed() {
+    String path = root.resolve("silver").toString();
+    List<Key> rows = new ArrayList<>();
+    for (int i = 0; i < 3_000; i++) {
+      rows.add(new Key("e" + i, MONDAY));
+    }
+    write(path, rows, "overwrite", Optional.empty());
+    // 3,000 keys need 8,192 slots of 16 bytes: more than 100 KB
+    SilverKeyIndex index = new SilverKeyIndex(List.of("event_id"),
+        version -> spark.read().format("delta").option("versionAsOf", version).load(path),
+        (from, to) -> changes(path, from, to), 100_000);
+    List<Row> candidates = index.withHashes(spark.createDataFrame(List.of(new Key("e1", MONDAY).row()), SCHEMA))
+        .select(SilverKeyIndex.DAY, SilverKeyIndex.HIGH, SilverKeyIndex.LOW).collectAsList();
+    assertThat(index.known(0, candidates)).isEmpty();
+    assertThat(index.size()).isZero();
+    assertThat(index.known(0, candidates)).as("not read again while its date stays busy").isEmpty();
+    assertThat(index.datesRead()).isEqualTo(1);
+  }
+
   /** The index's known keys among {@code probes} are exactly the probes {@code silver} holds. */
   private static void assertKnown(SilverKeyIndex index, long version, List<Key> probes, Set<Key> silver) {
     Dataset<Row> hashed = index.withHashes(spark.createDataFrame(probes.stream().map(Key::row).toList(), SCHEMA));
@@ -117,7 +137,7 @@ class SilverKeyIndexIT {
           new Key(row.getString(0), row.getDate(1).toLocalDate()));
     }
     Set<Key> known = new HashSet<>();
-    for (Row hash : index.known(version, candidates)) {
+    for (Row hash : index.known(version, candidates).orElseThrow()) {
       known.add(byHash.get(List.of((long) hash.getInt(0), hash.getLong(1), hash.getLong(2))));
     }
     Set<Key> expected = new HashSet<>();
