@@ -82,6 +82,12 @@ final class BenchIngestCommand implements Callable<Integer> {
         new dev.lakehouse.core.storage.TableLocations(run.config().storage()).root() + "_plain_delta");
     System.out.printf("bench ingest: the same batch read appended to a Delta table made like bronze (no stream): %.1f s,"
         + " %,.0f records/s%n", deltaSeconds, result.rows() / deltaSeconds);
+    PlainSparkIngest.Halves halves = PlainSparkIngest.halves(run.spark(), run.config().kafka().bootstrapServers(),
+        run.source().topic(), new dev.lakehouse.core.storage.TableLocations(run.config().storage()).root() + "_plain_delta_from_memory");
+    System.out.printf("bench ingest: Spark's halves alone: the topic read into rows and discarded %.1f s (%,.0f records/s);"
+        + " the same rows from memory appended to a Delta table made like bronze %.1f s (%,.0f records/s)%n",
+        halves.kafkaReadSeconds(), result.rows() / halves.kafkaReadSeconds(), halves.deltaWriteFromMemorySeconds(),
+        result.rows() / halves.deltaWriteFromMemorySeconds());
     // bronze again from nothing on the same topic, warm as the plain runs after it are: the faster
     // of the two counts, as for the baseline (the first run still pays for some of the JVM's warm-up)
     BatchTimings first = timings;
@@ -117,6 +123,8 @@ final class BenchIngestCommand implements Callable<Integer> {
     data.put("plain_spark_kafka_to_parquet_records_per_second", plainRate);
     data.put("bronze_vs_plain_spark", timings.steadyRowsPerSecond() / plainRate);
     data.put("plain_spark_kafka_to_delta_seconds", deltaSeconds);
+    data.put("plain_spark_kafka_read_only_seconds", halves.kafkaReadSeconds());
+    data.put("plain_spark_delta_write_from_memory_seconds", halves.deltaWriteFromMemorySeconds());
     data.put("bronze_records_per_second_first_and_again", java.util.List.of(first.steadyRowsPerSecond(),
         again.steadyRowsPerSecond()));
     data.put("storage", base.storage().isS3() ? "s3" : "local filesystem");
