@@ -125,6 +125,50 @@ class SilverKeyIndexIT {
     assertThat(index.datesRead()).isEqualTo(1);
   }
 
+  @Test
+  void aKeyOfSeveralColumnsMatchesOnlyWhenEveryPartDoes() {
+    String path = root.resolve("readings").toString();
+    StructType schema = new StructType().add("device", DataTypes.StringType).add("seq", DataTypes.IntegerType)
+        .add("event_date", DataTypes.DateType);
+    List<Row> rows = new ArrayList<>();
+    Set<List<Object>> silver = new HashSet<>();
+    for (int i = 0; i < 1_000; i++) {
+      rows.add(RowFactory.create("d" + i % 10, i, Date.valueOf(MONDAY)));
+      silver.add(List.of("d" + i % 10, i));
+    }
+    rows.add(RowFactory.create("d1", null, Date.valueOf(MONDAY))); // a null part: matches nothing
+    spark.createDataFrame(rows, schema).write().format("delta").partitionBy("event_date").save(path);
+    SilverKeyIndex index = new SilverKeyIndex(List.of("device", "seq"),
+        version -> spark.read().format("delta").option("versionAsOf", version).load(path),
+        (from, to) -> changes(path, from, to), 64L << 20);
+
+    List<Row> probes = new ArrayList<>();
+    for (int i = 0; i < 2_000; i += 7) {
+      probes.add(RowFactory.create("d" + i % 10, i, Date.valueOf(MONDAY)));
+      probes.add(RowFactory.create("d" + (i + 1) % 10, i, Date.valueOf(MONDAY))); // right seq, other device
+    }
+    probes.add(RowFactory.create("d1", null, Date.valueOf(MONDAY)));
+    Dataset<Row> hashed = index.withHashes(spark.createDataFrame(probes, schema)).where(index.keyed());
+    Map<List<Long>, List<Object>> byHash = new HashMap<>();
+    for (Row row : hashed.select("device", "seq", SilverKeyIndex.HIGH, SilverKeyIndex.LOW).collectAsList()) {
+      byHash.put(List.of(row.getLong(2), row.getLong(3)), List.of(row.getString(0), row.getInt(1)));
+    }
+    Set<List<Object>> known = new HashSet<>();
+    for (Row hash : index.known(0, hashed.select(SilverKeyIndex.DAY, SilverKeyIndex.HIGH, SilverKeyIndex.LOW).collectAsList())
+        .orElseThrow()) {
+      known.add(byHash.get(List.of(hash.getLong(1), hash.getLong(2))));
+    }
+    Set<List<Object>> expected = new HashSet<>();
+    for (Row probe : probes) {
+      if (!probe.isNullAt(1) && silver.contains(List.of(probe.getString(0), probe.getInt(1)))) {
+        expected.add(List.of(probe.getString(0), probe.getInt(1)));
+      }
+    }
+    assertThat(expected).isNotEmpty();
+    assertThat(known).containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(index.size()).as("the row with a null part is not indexed").isEqualTo(1_000);
+  }
+
   /** The index's known keys among {@code probes} are exactly the probes {@code silver} holds. */
   private static void assertKnown(SilverKeyIndex index, long version, List<Key> probes, Set<Key> silver) {
     Dataset<Row> hashed = index.withHashes(spark.createDataFrame(probes.stream().map(Key::row).toList(), SCHEMA));
