@@ -157,12 +157,18 @@ final class SilverKeyIndex {
     }
     Dataset<Row> indexed = withHashes(changes.get())
         .where(col(DAY).isin(byDay.keySet().toArray()).and(keyed()));
-    if (!indexed.where(col(ViewSources.CHANGE_TYPE).notEqual(lit("insert"))).isEmpty()) {
-      startOver(silverVersion, "silver rows were deleted or updated between versions " + version + " and " + silverVersion);
-      return;
-    }
-    if (!add(indexed)) {
-      startOver(silverVersion, "the index would outgrow its memory (" + maxBytes / (1 << 20) + " MB)");
+    try {
+      if (!indexed.where(col(ViewSources.CHANGE_TYPE).notEqual(lit("insert"))).isEmpty()) {
+        startOver(silverVersion, "silver rows were deleted or updated between versions " + version + " and " + silverVersion);
+        return;
+      }
+      if (!add(indexed)) {
+        startOver(silverVersion, "the index would outgrow its memory (" + maxBytes / (1 << 20) + " MB)");
+        return;
+      }
+    } catch (RuntimeException e) { // Delta may refuse change data only when it reads it (e.g. across some schema changes)
+      startOver(silverVersion, "silver's change data from version " + version + " to " + silverVersion + " could not be read: "
+          + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
       return;
     }
     version = silverVersion;
