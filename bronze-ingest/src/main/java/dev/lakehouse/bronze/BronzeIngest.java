@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
 public final class BronzeIngest {
 
   private static final Logger LOG = LoggerFactory.getLogger(BronzeIngest.class);
-  private static final String STATISTICS_COLUMNS = "topic,partition,offset,kafka_timestamp,ingested_at";
+  /** Not {@code topic}: a bronze table holds one topic, and its min/max cost a string comparison per row. */
+  private static final String STATISTICS_COLUMNS = "partition,offset,kafka_timestamp,ingested_at";
   /**
    * Fewer, larger polls: the consumer's 500 records and 1 MB per partition make a backlog cost
    * thousands of round trips (a cap that the raw consumer does not have).
@@ -122,8 +123,8 @@ public final class BronzeIngest {
 
   /**
    * Creates the bronze table before the first batch when it does not exist, so that it is created
-   * with statistics on the Kafka coordinates and times only: min/max of every ~200-byte value and
-   * key cost a comparison per row and skip nothing (bronze is read by version, never by value).
+   * with statistics on the partition, offset and times only: min/max of every ~200-byte value, key
+   * and topic cost a comparison per row and skip nothing (bronze is read by version, never by value).
    */
   public static void createTable(SparkSession spark, String table, StructType schema) {
     if (DeltaTable.isDeltaTable(spark, table)) {
