@@ -77,10 +77,11 @@ final class SilverTableSchema {
   Dataset<Row> prepare(Dataset<Row> batch, String rerunHint) {
     StructType wanted = batch.schema();
     if (!DeltaTable.isDeltaTable(spark, path)) {
-      // atomic: the empty table and its first commit are one, so no reader sees a half-made table.
-      // Not DeltaTable.createIfNotExists with the properties (one commit, no job): after a run
-      // killed while creating, a _delta_log folder without a commit makes it a no-op, and the
-      // MERGE then finds no table; a write creates version 0 whatever the folder holds
+      // two commits, each atomic: the empty table (version 0), then its key, mode and sequence. A
+      // run killed between them leaves a table without those properties, which the next run's
+      // prepare sets (below). Not DeltaTable.createIfNotExists with the properties (one commit):
+      // after a run killed while creating, a _delta_log folder without a commit makes it a no-op,
+      // and the MERGE then finds no table; a write creates version 0 whatever the folder holds
       DataFrameWriters.partitioned(batch.limit(0).write().format("delta"), table).save(path);
       setProperties();
       return batch;
