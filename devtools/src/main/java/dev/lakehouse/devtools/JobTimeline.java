@@ -57,11 +57,17 @@ final class JobTimeline extends SparkListener {
     // a named step (JobPhase) first; else the final stage's name, the action's call site ("count
     // at SilverRefine.java:366"); the job's own call site is the stream's start() inside a foreachBatch
     String phase = start.properties() == null ? null : start.properties().getProperty(JobPhase.PROPERTY);
-    String callSite = start.stageInfos().isEmpty() ? "?" : start.stageInfos().last().name();
+    String callSite = start.stageInfos().isEmpty() ? "?" : start.stageInfos().last().name() + ourFrame(start.stageInfos().last().details());
     String site = phase != null ? phase : callSite;
     startedAt.put(start.jobId(), start.time());
     sites.put(start.jobId(), site);
     callSites.put(start.jobId(), callSite);
+  }
+
+  /** The project's own innermost frame of a stage's call stack (Delta's jobs name only Delta's code). */
+  private static String ourFrame(String details) {
+    return details == null ? "" : details.lines().map(String::trim).filter(line -> line.startsWith("dev.lakehouse."))
+        .findFirst().map(line -> " <- " + line.substring("dev.lakehouse.".length())).orElse("");
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.lakehouse.views;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 
@@ -33,7 +34,8 @@ final class LiveTail {
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LiveTail.class);
 
-  private record Slice(Dataset<Row> rows, Instant newest) {}
+  /** @param newest the newest bronze row read into it; {@code newestValid} that of its valid rows */
+  private record Slice(Dataset<Row> rows, Instant newest, Optional<Instant> newestValid) {}
 
   private final SparkSession spark;
   private final String bronzePath;
@@ -93,19 +95,26 @@ final class LiveTail {
     // each bronze row is parsed and validated once, not once per refresh
     Dataset<Row> parsed = refiner.parse(bronze).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> valid;
-    long rows;
+    Row counted;
     try {
       valid = refiner.validRows(parsed).select(refiner.silverColumnsWithArrival()).persist(StorageLevel.MEMORY_AND_DISK());
-      rows = valid.count();
+      counted = valid.agg(count(lit(1)), max("ingested_at")).first(); // one pass: persists the slice, counts it
     } finally {
       parsed.unpersist();
     }
+    long rows = counted.getLong(0);
     Instant newestAt = newest.getTimestamp(0).toInstant();
-    slices.addLast(new Slice(valid, newestAt));
+    slices.addLast(new Slice(valid, newestAt, counted.isNullAt(1) ? Optional.empty()
+        : Optional.of(counted.getTimestamp(1).toInstant())));
     newestKept = Optional.of(newestAt);
     LOG.debug("live tail: {} valid new bronze rows up to {} (bronze version {}), {} slices", rows, newestAt, bronzeVersion,
         slices.size());
     return Optional.of(valid);
+  }
+
+  /** The newest bronze arrival among the kept valid rows (as of the last {@link #rows} call). */
+  synchronized Optional<Instant> newestValid() {
+    return slices.stream().map(Slice::newestValid).flatMap(Optional::stream).max(Instant::compareTo);
   }
 
   private Dataset<Row> noRows() {

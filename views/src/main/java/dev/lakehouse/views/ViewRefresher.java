@@ -8,6 +8,7 @@ import dev.lakehouse.core.spark.TrustedSessions;
 import dev.lakehouse.core.LakehouseException;
 import dev.lakehouse.core.spark.JobPhase;
 import dev.lakehouse.core.config.LakehouseConfig;
+import dev.lakehouse.core.storage.DeltaVersions;
 import dev.lakehouse.core.storage.TableLocations;
 import dev.lakehouse.core.definitions.BuiltInPipeline;
 import dev.lakehouse.quality.suite.ExpectationSuite;
@@ -59,10 +60,8 @@ public final class ViewRefresher {
   private final ViewState state;
   /** Each view's query taken apart, by definition hash (analysis only, no data read). */
   private final Map<String, PartialAggregates.Decomposition> decompositions = new java.util.HashMap<>();
-  /** Per view, the buckets its live tail covered at this process's last refresh (they may change as the tail moves on). */
-  private final Map<String, List<Object>> lastTailBuckets = new java.util.HashMap<>();
-  /** Per view, this instance's last successful refresh: its tail buckets are known only if that refresh was the last one. */
-  private final Map<String, String> lastRefreshIds = new java.util.HashMap<>();
+  /** Per view, what this instance's last kept-aggregate refresh wrote (its tail's buckets may change as the tail moves on). */
+  private final Map<String, LastWrite> lastWrites = new java.util.HashMap<>();
 
   /** Over the built-in {@code events} table (tests and tools). */
   public ViewRefresher(SparkSession spark, LakehouseConfig config, ExpectationSuite silverSuite) {
@@ -160,15 +159,18 @@ public final class ViewRefresher {
       Instant windowStart, Map<String, Long> versions) {
     Object windowStartBucket = bucketValue(view, windowStart);
     String path = viewTable(view.name());
-    Optional<Row> previous = status.lastSucceeded(view.name());
+    // this instance's own last write, while nothing else has written the view since; else the status table's
+    Optional<LastWrite> mine = Optional.ofNullable(lastWrites.get(view.name()))
+        .filter(last -> DeltaVersions.latest(session, path) == last.viewVersion());
+    Optional<LastWrite> previous = mine.isPresent() ? mine : lastSucceeded(view, path);
     Optional<ViewState.Prior> prior = Optional.empty();
     String why = null;
-    if (previous.isEmpty() || !DeltaTable.isDeltaTable(session, path)) {
+    if (previous.isEmpty()) {
       why = "first refresh";
-    } else if (!previous.get().getString(previous.get().fieldIndex("definition_hash")).equals(view.definitionHash())) {
+    } else if (!previous.get().definitionHash().equals(view.definitionHash())) {
       why = fallBack(view, "the definition changed since the last refresh").reason();
     } else {
-      Map<String, Long> before = SourceVersions.parse(previous.get().getString(previous.get().fieldIndex("source_versions")));
+      Map<String, Long> before = previous.get().sourceVersions();
       if (before.containsKey(ViewState.VERSION_KEY)) {
         prior = Optional.of(new ViewState.Prior(before.getOrDefault(ViewSources.SILVER, -1L), before.get(ViewState.VERSION_KEY)));
       } else {
@@ -180,75 +182,90 @@ public final class ViewRefresher {
         windowStartBucket, reason -> fallBack(view, reason));
     JobPhase.begin(session, "view " + view.name() + ": live tail");
     Column bucket = expr(view.bucket().expression());
-    Optional<Dataset<Row>> live = sources.keptLiveRows(view.source(), versions, windowStart.atZone(ZoneOffset.UTC).toLocalDate())
-        .map(rows -> rows.where(bucket.geq(lit(windowStartBucket))).cache());
+    Optional<ViewSources.Tail> tail = sources.keptLiveRows(view.source(), versions, windowStart.atZone(ZoneOffset.UTC).toLocalDate());
+    Optional<Dataset<Row>> live = tail.map(rows -> rows.rows().where(bucket.geq(lit(windowStartBucket))));
     Optional<Dataset<Row>> livePartial = live.map(aggregates::partial).map(Dataset::cache);
     boolean full = why != null || kept.rebuilt();
     String bucketColumn = view.bucket().column();
     // the buckets that can differ from the table's: those silver's changes touched, and those the
     // live tail covers now or covered at the last refresh, if this instance made it (else: all)
     List<Object> tailBuckets = livePartial.map(partial -> bucketsOf(partial, PartialAggregates.BUCKET)).orElse(List.of());
-    Optional<java.util.Set<Object>> scope = Optional.empty();
-    boolean wroteLast = previous.isPresent()
-        && previous.get().getString(previous.get().fieldIndex("refresh_id")).equals(lastRefreshIds.get(view.name()));
-    if (!full && kept.touched().isPresent() && (live.isEmpty() || wroteLast)) {
-      java.util.Set<Object> buckets = new java.util.HashSet<>(kept.touched().get());
-      buckets.addAll(tailBuckets);
-      buckets.addAll(lastTailBuckets.getOrDefault(view.name(), List.of()));
-      scope = Optional.of(buckets);
-    }
+    Optional<java.util.Set<Object>> scope = full || (live.isPresent() && mine.isEmpty()) ? Optional.empty()
+        : kept.touched().map(touched -> {
+          java.util.Set<Object> buckets = new java.util.HashSet<>(touched);
+          buckets.addAll(tailBuckets);
+          mine.ifPresent(last -> buckets.addAll(last.tailBuckets()));
+          return buckets;
+        });
     JobPhase.begin(session, "view " + view.name() + ": finish and write changed buckets");
     Dataset<Row> state = within(kept.rows(), PartialAggregates.BUCKET, scope);
     Dataset<Row> rows = aggregates.finish(livePartial.map(partial -> aggregates.merge(state.unionByName(partial))).orElse(state))
         .cache();
     try {
-      Optional<Instant> newest = newest(kept.newestAdded(), live);
+      Optional<Instant> newest = java.util.stream.Stream.of(kept.newestAdded(), tail.flatMap(ViewSources.Tail::newestArrival))
+          .flatMap(Optional::stream).max(Instant::compareTo);
+      List<Row> fresh = rows.collectAsList();
+      int bucketIndex = rows.schema().fieldIndex(bucketColumn);
       List<Object> changed;
-      long written;
+      Optional<Map<Object, List<Row>>> after;
       if (full) {
         rows.write().format("delta").mode("overwrite").partitionBy(bucketColumn).option("userMetadata", refreshId)
             .option("overwriteSchema", "true").save(path); // one commit: the whole view replaced
-        List<Row> all = rows.collectAsList();
-        int bucketIndex = rows.schema().fieldIndex(bucketColumn);
-        changed = all.stream().map(row -> row.get(bucketIndex)).distinct().toList();
-        written = all.size();
+        changed = fresh.stream().map(row -> row.get(bucketIndex)).distinct().toList();
+        after = LastWrite.keepable(LastWrite.byBucket(fresh, bucketIndex));
       } else {
-        Dataset<Row> current = within(session.read().format("delta").load(path), bucketColumn, scope)
-            .where(new Column(bucketColumn).geq(lit(windowStartBucket)))
-            .select(java.util.Arrays.stream(rows.columns()).map(Column::new).toArray(Column[]::new));
-        List<Row> fresh = rows.collectAsList();
-        int bucketIndex = rows.schema().fieldIndex(bucketColumn);
-        changed = changedBuckets(fresh, current.collectAsList(), bucketIndex);
-        written = fresh.stream().filter(row -> changed.contains(row.get(bucketIndex))).count();
+        Map<Object, List<Row>> current = mine.flatMap(LastWrite::rowsByBucket)
+            .orElseGet(() -> LastWrite.byBucket(readView(path, bucketColumn, mine.isPresent() ? scope : Optional.empty(),
+                windowStartBucket, rows.columns()), bucketIndex));
+        changed = changedBuckets(fresh, LastWrite.within(current, scope, windowStartBucket), bucketIndex);
         // one commit: the buckets whose rows changed, and those that left the window
         rows.where(changed.isEmpty() ? lit(false) : new Column(bucketColumn).isin(changed.toArray())).write().format("delta")
             .mode("overwrite").partitionBy(bucketColumn).option("userMetadata", refreshId)
             .option("replaceWhere", replacePredicate(bucketColumn, changed, windowStartBucket)).save(path);
+        // read back whole (no memo), the current rows are the whole view; read back by scope (a view too large to keep), not
+        after = mine.isPresent() && mine.get().rowsByBucket().isEmpty() ? Optional.empty()
+            : LastWrite.keepable(LastWrite.afterCommit(current, fresh, changed, bucketIndex, windowStartBucket));
       }
-      lastTailBuckets.put(view.name(), tailBuckets);
-      lastRefreshIds.put(view.name(), refreshId);
+      java.util.Set<Object> replaced = new java.util.HashSet<>(changed);
+      long written = fresh.stream().filter(row -> replaced.contains(row.get(bucketIndex))).count();
       Map<String, Long> recorded = new java.util.LinkedHashMap<>(versions);
       recorded.put(ViewState.VERSION_KEY, kept.version());
+      Optional<Instant> newestSourceAt = newest.or(() -> previous.flatMap(LastWrite::newestSourceAt));
+      lastWrites.put(view.name(), new LastWrite(refreshId, DeltaVersions.latest(session, path), view.definitionHash(), recorded,
+          newestSourceAt, tailBuckets, after));
       String reason = (why != null ? why : kept.rebuilt() ? kept.what() : kept.what() + (live.isPresent() ? ", live tail merged in" : "")
           + "; " + changed.size() + " of " + view.windowBuckets() + " buckets changed");
       return new ViewRefresh(view.name(), refreshId, started, Instant.now(), ViewRefresh.SUCCEEDED,
           full ? ViewRefresh.FULL : ViewRefresh.INCREMENTAL, reason, recorded, windowStart, changed.size(),
-          written, newest.or(() -> previousNewest(view)), view.definitionHash(), "");
+          written, newestSourceAt, view.definitionHash(), "");
     } finally {
       rows.unpersist();
       livePartial.ifPresent(Dataset::unpersist);
-      live.ifPresent(Dataset::unpersist);
     }
+  }
+
+  /** The last successful refresh as the status table records it (none without a view table). */
+  private Optional<LastWrite> lastSucceeded(ViewDefinition view, String path) {
+    if (!DeltaTable.isDeltaTable(session, path)) {
+      return Optional.empty();
+    }
+    return status.lastSucceeded(view.name()).map(row -> new LastWrite(row.getString(row.fieldIndex("refresh_id")), -1,
+        row.getString(row.fieldIndex("definition_hash")), SourceVersions.parse(row.getString(row.fieldIndex("source_versions"))),
+        row.isNullAt(row.fieldIndex("newest_source_at")) ? Optional.empty()
+            : Optional.of(ViewStatusLog.instant(row, "newest_source_at")),
+        List.of(), Optional.empty()));
+  }
+
+  /** The view table's rows of {@code buckets} (all: empty) from the window's start, in {@code columns}' order. */
+  private List<Row> readView(String path, String bucketColumn, Optional<java.util.Set<Object>> buckets, Object windowStartBucket,
+      String[] columns) {
+    return within(session.read().format("delta").load(path), bucketColumn, buckets)
+        .where(new Column(bucketColumn).geq(lit(windowStartBucket)))
+        .select(java.util.Arrays.stream(columns).map(Column::new).toArray(Column[]::new)).collectAsList();
   }
 
   private static Dataset<Row> within(Dataset<Row> rows, String bucketColumn, Optional<java.util.Set<Object>> buckets) {
     return buckets.map(set -> rows.where(set.isEmpty() ? lit(false) : new Column(bucketColumn).isin(set.toArray()))).orElse(rows);
-  }
-
-  private static Optional<Instant> newest(Optional<Instant> added, Optional<Dataset<Row>> live) {
-    Optional<Instant> tail = live.map(rows -> rows.agg(org.apache.spark.sql.functions.max("ingested_at")).first())
-        .filter(row -> !row.isNullAt(0)).map(row -> row.getTimestamp(0).toInstant());
-    return java.util.stream.Stream.of(added, tail).flatMap(Optional::stream).max(Instant::compareTo);
   }
 
   /**
@@ -272,8 +289,9 @@ public final class ViewRefresher {
     return byBucket;
   }
 
+  /** The buckets of partial aggregates (a row per bucket and group, few: made distinct here, not by another shuffle). */
   private static List<Object> bucketsOf(Dataset<Row> rows, String column) {
-    return rows.select(column).distinct().collectAsList().stream().map(row -> row.get(0)).toList();
+    return rows.select(column).collectAsList().stream().map(row -> row.get(0)).distinct().toList();
   }
 
   /** What a refresh will do: full, or incremental over the listed buckets. */

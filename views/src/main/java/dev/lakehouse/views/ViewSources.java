@@ -142,35 +142,47 @@ final class ViewSources {
   }
 
   /**
+   * The live tail of a kept-state refresh: its rows, and the newest bronze arrival among the
+   * tail's valid rows (what the view has seen of its source, whether or not a row was a
+   * duplicate or outside the window).
+   */
+  record Tail(Dataset<Row> rows, Optional<Instant> newestArrival) {}
+
+  /**
    * As {@link #liveRows}, for a refresh that keeps state between runs ({@code fromDate}: its
    * window's first date): the tail's dedupe asks the kept {@link SilverKeyIndex} which of the
    * tail's keys silver has, instead of reading every silver key of the tail's dates. Tail rows
    * before {@code fromDate} are not deduped (the window drops them).
    */
-  Optional<Dataset<Row>> keptLiveRows(String source, Map<String, Long> versions, LocalDate fromDate) {
+  Optional<Tail> keptLiveRows(String source, Map<String, Long> versions, LocalDate fromDate) {
     if (!isLive(source) || versions.getOrDefault(BRONZE, -1L) < 0) {
       return Optional.empty();
     }
     TableSource table = of(source);
+    Dataset<Row> tailRows = table.liveTail().rows(versions.get(BRONZE), tailCutoff(table));
+    return Optional.of(new Tail(dedupedTail(source, table, tailRows, versions, fromDate), table.liveTail().newestValid()));
+  }
+
+  private Dataset<Row> dedupedTail(String source, TableSource table, Dataset<Row> tailRows, Map<String, Long> versions,
+      LocalDate fromDate) {
     TableRefiner refiner = table.refiner();
     SilverKeyIndex index = table.keyIndex();
-    Dataset<Row> tailRows = table.liveTail().rows(versions.get(BRONZE), tailCutoff(table));
     List<Row> candidates = index.withHashes(tailRows)
         .where(col(SilverTableDefinition.EVENT_DATE).geq(lit(java.sql.Date.valueOf(fromDate))).and(index.keyed()))
         .select(SilverKeyIndex.DAY, SilverKeyIndex.HIGH, SilverKeyIndex.LOW).collectAsList();
     Optional<List<Row>> known = index.known(versions.get(SILVER), candidates);
     if (known.isEmpty()) { // the tail's dates hold more keys than the index may keep
-      return Optional.of(tail(table, versions.get(BRONZE), silverRows(source, versions.get(SILVER), fromDate)));
+      return tail(table, versions.get(BRONZE), silverRows(source, versions.get(SILVER), fromDate));
     }
     Dataset<Row> firsts = refiner.firstArrivals(tailRows).select(refiner.silverColumns());
     if (known.get().isEmpty()) {
-      return Optional.of(firsts);
+      return firsts;
     }
     Dataset<Row> knownKeys = spark.createDataFrame(known.get(), SilverKeyIndex.HASHES);
-    return Optional.of(index.withHashes(firsts)
+    return index.withHashes(firsts)
         .join(org.apache.spark.sql.functions.broadcast(knownKeys), scala.collection.JavaConverters.asScalaBuffer(
             List.of(SilverKeyIndex.DAY, SilverKeyIndex.HIGH, SilverKeyIndex.LOW)).toSeq(), "left_anti")
-        .select(refiner.silverColumns()));
+        .select(refiner.silverColumns());
   }
 
   /** Silver's columns of the source's table, no rows. */

@@ -165,6 +165,43 @@ class KeptAggregatesIT {
         .as("one state row per hour").isEqualTo(stateRows.size());
   }
 
+  @Test
+  void twoRefreshersOfOneViewTakingTurnsEachContinueFromWhatIsThere() {
+    // a service and a `views refresh` in another process: each keeps what it wrote last, and must
+    // notice when the other wrote the view since (or not trust its own rows), whatever the order
+    String silver = silverPath();
+    ViewRefresher service = refresher();
+    ViewRefresher other = refresher();
+    ViewDefinition view = view(RefreshPolicy.INCREMENTAL);
+    List<Event> rows = new ArrayList<>(events("h", NOW.minus(Duration.ofHours(4)), Duration.ofHours(4), 300));
+    write(silver, rows, "append");
+    assertThat(service.refresh(view, NOW).mode()).isEqualTo(ViewRefresh.FULL);
+    assertViewIsTruth(service, view, rows, ViewRefresher.windowStart(view, NOW));
+
+    List<Event> second = events("s", NOW.minus(Duration.ofMinutes(50)), Duration.ofMinutes(40), 20);
+    write(silver, second, "append");
+    rows.addAll(second);
+    assertThat(other.refresh(view, NOW).mode()).isEqualTo(ViewRefresh.INCREMENTAL);
+    assertViewIsTruth(other, view, rows, ViewRefresher.windowStart(view, NOW));
+
+    // the view moved on since the service's last write: it reads where the other left it
+    List<Event> third = events("t", NOW.minus(Duration.ofHours(2)), Duration.ofMinutes(90), 30);
+    write(silver, third, "append");
+    rows.addAll(third);
+    assertThat(service.refresh(view, NOW).mode()).isEqualTo(ViewRefresh.INCREMENTAL);
+    assertViewIsTruth(service, view, rows, ViewRefresher.windowStart(view, NOW));
+
+    // the other refreshes with nothing new, then the service goes on from its own last write
+    other.refresh(view, NOW);
+    List<Event> fourth = events("f", NOW.minus(Duration.ofMinutes(20)), Duration.ofMinutes(15), 15);
+    write(silver, fourth, "append");
+    rows.addAll(fourth);
+    assertThat(service.refresh(view, NOW).mode()).isEqualTo(ViewRefresh.INCREMENTAL);
+    assertViewIsTruth(service, view, rows, ViewRefresher.windowStart(view, NOW));
+    assertThat(other.refresh(view, NOW).mode()).isEqualTo(ViewRefresh.INCREMENTAL);
+    assertViewIsTruth(other, view, rows, ViewRefresher.windowStart(view, NOW));
+  }
+
   private LakehouseConfig config() {
     return ConfigLoader.defaultsOnly().withStorage(new StorageConfig(root.resolve("lake").toString()));
   }
