@@ -58,6 +58,10 @@ final class JobTimeline extends SparkListener {
     // at SilverRefine.java:366"); the job's own call site is the stream's start() inside a foreachBatch
     String phase = start.properties() == null ? null : start.properties().getProperty(JobPhase.PROPERTY);
     String callSite = start.stageInfos().isEmpty() ? "?" : start.stageInfos().last().name() + ourFrame(start.stageInfos().last().details());
+    String description = start.properties() == null ? null : start.properties().getProperty("spark.job.description");
+    if (description != null) {
+      callSite += " [" + description.lines().findFirst().orElse("") + "]";
+    }
     String site = phase != null ? phase : callSite;
     startedAt.put(start.jobId(), start.time());
     sites.put(start.jobId(), site);

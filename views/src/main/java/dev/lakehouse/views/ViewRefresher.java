@@ -71,6 +71,10 @@ public final class ViewRefresher {
   /** @param tables the refine rules of every silver table a view may read */
   public ViewRefresher(SparkSession spark, TableLocations locations, List<TableRefiner> tables) {
     this.session = TrustedSessions.newSession(requireNonNull(spark, "spark is null"));
+    // a refresh is a few dozen small queries: adaptive execution runs each shuffle stage as a job
+    // of its own and plans again between them (~100 ms each, twice the jobs), more than it saves
+    // on data this small; a full refresh does without it too, on spark.shuffle-partitions
+    session.conf().set("spark.sql.adaptive.enabled", "false");
     this.locations = requireNonNull(locations, "locations is null");
     this.sources = new ViewSources(session, locations, tables);
     this.status = new ViewStatusLog(session, locations);
