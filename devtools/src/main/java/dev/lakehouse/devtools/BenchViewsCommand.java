@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.apache.spark.metrics.source.CodegenMetrics;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -109,12 +110,16 @@ final class BenchViewsCommand implements Callable<Integer> {
 
     JobTimeline timeline = JobTimeline.listenTo(spark);
     ViewRefresh incremental;
+    long compiled; // classes of query code compiled during the timed refresh (a warm service compiles few)
     try {
+      long compiledBefore = CodegenMetrics.METRIC_COMPILATION_TIME().getCount();
       incremental = print("incremental refresh", refresher.refresh(view));
+      compiled = CodegenMetrics.METRIC_COMPILATION_TIME().getCount() - compiledBefore;
     } finally {
       timeline.stopListening(spark);
     }
     timeline.print("views, incremental refresh", 12);
+    System.out.printf("bench views: the incremental refresh compiled %d classes of query code%n", compiled);
     long incrementalVersion = DeltaVersions.latest(spark, refresher.viewTable(view.name()));
     ViewDefinition fullView = new ViewDefinition(view.name(), view.description(), view.schedule(), RefreshPolicy.FULL,
         view.source(), view.bucket(), view.window(), view.sql(), view.origin());
@@ -131,6 +136,7 @@ final class BenchViewsCommand implements Callable<Integer> {
     data.put("warm_up_events_sent_before", warmUpEvents);
     data.put("incremental_buckets", incremental.bucketsWritten());
     data.put("incremental_reason", incremental.reason());
+    data.put("incremental_classes_compiled", compiled);
     data.put("same_rows", same);
     data.put("incremental_jobs_by_call_site", timeline.top(10));
     run.cleanUp(keep);

@@ -11,6 +11,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
@@ -19,6 +20,13 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.delta.Snapshot;
+import org.apache.spark.sql.delta.actions.Action;
+import org.apache.spark.sql.delta.actions.AddFile;
+import org.apache.spark.sql.delta.actions.Metadata;
+import org.apache.spark.sql.delta.actions.Protocol;
+import org.apache.spark.sql.delta.actions.RemoveFile;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -34,8 +42,8 @@ final class LiveTail {
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LiveTail.class);
 
-  /** @param newest the newest bronze row read into it; {@code newestValid} that of its valid rows */
-  private record Slice(Dataset<Row> rows, Instant newest, Optional<Instant> newestValid) {}
+  /** @param newest the newest bronze arrival among its (valid) rows */
+  private record Slice(Dataset<Row> rows, Instant newest) {}
 
   private final SparkSession spark;
   private final String bronzePath;
@@ -43,6 +51,8 @@ final class LiveTail {
   private final Deque<Slice> slices = new ArrayDeque<>();
   private long version = -1;
   private Optional<Instant> newestKept = Optional.empty();
+  /** Whether the last read took only the files bronze's new commits added (else: the snapshot). */
+  private boolean readAppendedFiles;
 
   LiveTail(SparkSession spark, String bronzePath, TableRefiner refiner) {
     this.spark = spark;
@@ -78,17 +88,14 @@ final class LiveTail {
   }
 
   private Optional<Dataset<Row>> addNewRows(long bronzeVersion, Optional<Instant> cutoff) {
-    Dataset<Row> bronze = spark.read().format("delta").option("versionAsOf", bronzeVersion).load(bronzePath);
-    Optional<Instant> after = newestKept;
-    if (after.isPresent()) {
-      bronze = bronze.where(onOrAfterDate(after.get()).and(col("ingested_at").gt(lit(Timestamp.from(after.get())))));
-    }
+    Optional<Dataset<Row>> appended = version < 0 ? Optional.empty() : appendedRows(bronzeVersion);
+    readAppendedFiles = appended.isPresent();
+    Dataset<Row> bronze = appended.orElseGet(() -> newerThanKept(bronzeVersion));
     if (cutoff.isPresent()) {
       bronze = bronze.where(onOrAfterDate(cutoff.get()).and(col("ingested_at").geq(lit(Timestamp.from(cutoff.get())))));
     }
-    Row newest = bronze.agg(max("ingested_at")).first();
     version = bronzeVersion;
-    if (newest.isNullAt(0)) {
+    if (appended.isEmpty() && bronze.agg(max("ingested_at")).first().isNullAt(0)) {
       return Optional.empty();
     }
     // parsed once for both the Deequ run and the slice; the slice is persisted and counted now, so
@@ -102,19 +109,83 @@ final class LiveTail {
     } finally {
       parsed.unpersist();
     }
-    long rows = counted.getLong(0);
-    Instant newestAt = newest.getTimestamp(0).toInstant();
-    slices.addLast(new Slice(valid, newestAt, counted.isNullAt(1) ? Optional.empty()
-        : Optional.of(counted.getTimestamp(1).toInstant())));
+    if (counted.getLong(0) == 0) {
+      valid.unpersist();
+      return Optional.empty();
+    }
+    // the kept rows end at their newest valid arrival: a later batch of only invalid rows is read
+    // again by a fallback read, and dropped again
+    Instant newestAt = counted.getTimestamp(1).toInstant();
+    slices.addLast(new Slice(valid, newestAt));
     newestKept = Optional.of(newestAt);
-    LOG.debug("live tail: {} valid new bronze rows up to {} (bronze version {}), {} slices", rows, newestAt, bronzeVersion,
-        slices.size());
+    LOG.debug("live tail: {} valid new bronze rows up to {} (bronze version {}), {} slices", counted.getLong(0), newestAt,
+        bronzeVersion, slices.size());
     return Optional.of(valid);
+  }
+
+  /**
+   * The rows bronze's commits after the tail's version added, up to {@code bronzeVersion}, read
+   * from exactly the files those commits added (no snapshot state to build, no files to filter:
+   * the cost follows the new rows, not bronze's size); an empty frame when they added none.
+   * Empty (read the snapshot instead) when a commit did more than append or rewrite files without
+   * changing rows, or its log entry is gone.
+   */
+  private Optional<Dataset<Row>> appendedRows(long bronzeVersion) {
+    DeltaLog log = DeltaLog.forTable(spark, bronzePath);
+    List<AddFile> added = new ArrayList<>();
+    long seen = version;
+    try {
+      scala.collection.Iterator<scala.Tuple2<Object, scala.collection.Seq<Action>>> changes = log.getChanges(version + 1, true);
+      while (changes.hasNext() && seen < bronzeVersion) {
+        scala.Tuple2<Object, scala.collection.Seq<Action>> change = changes.next();
+        seen = (Long) change._1();
+        if (seen > bronzeVersion) {
+          break;
+        }
+        for (Action action : scala.collection.JavaConverters.seqAsJavaList(change._2())) {
+          if (action instanceof AddFile add) {
+            if (add.dataChange()) {
+              added.add(add);
+            }
+          } else if ((action instanceof RemoveFile remove && remove.dataChange()) || action instanceof Metadata
+              || action instanceof Protocol) {
+            LOG.debug("live tail: bronze version {} does more than append; reading its snapshot", seen);
+            return Optional.empty();
+          }
+        }
+      }
+    } catch (RuntimeException e) { // a commit file cleaned up (Delta's data-loss error), or unreadable
+      LOG.debug("live tail: bronze's log after version {} not readable as changes ({}); reading the snapshot", version,
+          e.toString());
+      return Optional.empty();
+    }
+    if (seen != bronzeVersion) {
+      return Optional.empty();
+    }
+    if (added.isEmpty()) {
+      return Optional.of(spark.read().format("delta").load(bronzePath).where(lit(false)));
+    }
+    Snapshot snapshot = log.update(log.update$default$1(), log.update$default$2(), log.update$default$3());
+    Dataset<Row> files = log.createDataFrame(snapshot, scala.collection.JavaConverters.asScalaBuffer(added).toSeq(), false,
+        scala.Option.empty());
+    // Delta builds it in the session that opened the log; queried in this one, with its settings
+    return Optional.of(Dataset.ofRows(spark, files.queryExecution().analyzed()));
+  }
+
+  /** Bronze at {@code bronzeVersion}, its rows newer than the newest kept (by ingest time: one writer, one time per batch). */
+  private Dataset<Row> newerThanKept(long bronzeVersion) {
+    Dataset<Row> bronze = spark.read().format("delta").option("versionAsOf", bronzeVersion).load(bronzePath);
+    return newestKept.map(after -> bronze.where(onOrAfterDate(after).and(col("ingested_at").gt(lit(Timestamp.from(after))))))
+        .orElse(bronze);
+  }
+
+  synchronized boolean lastReadAppendedFiles() {
+    return readAppendedFiles;
   }
 
   /** The newest bronze arrival among the kept valid rows (as of the last {@link #rows} call). */
   synchronized Optional<Instant> newestValid() {
-    return slices.stream().map(Slice::newestValid).flatMap(Optional::stream).max(Instant::compareTo);
+    return slices.stream().map(Slice::newest).max(Instant::compareTo);
   }
 
   private Dataset<Row> noRows() {

@@ -50,6 +50,10 @@ public final class SparkSessions {
     conf.setIfMissing(
         "spark.sql.shuffle.partitions", Integer.toString(config.spark().shufflePartitions()));
     conf.setIfMissing("spark.sql.streaming.stopActiveRunOnRestart", "true");
+    // compiled query code is kept per JVM by its source; Spark keeps 100, fewer than one process's
+    // streams, refreshes and runs use, so each view refresh compiled ~90 classes again (1.1 s of
+    // a 3 s refresh); 2,000 hold them all (a class is tens of KB)
+    conf.setIfMissing("spark.sql.codegen.cache.maxEntries", "2000");
     // a partitioned write keeps up to this many files open per task instead of sorting its rows
     // by the partition column first; bronze (one ingest_date per batch) and silver (a few event
     // dates per run) then skip a sort of every row (Delta's writer honours it too)
