@@ -42,6 +42,8 @@ final class LiveTail {
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LiveTail.class);
 
+  private static final String COMPRESSED_CACHE = "spark.sql.inMemoryColumnarStorage.compressed";
+
   /** @param newest the newest bronze arrival among its (valid) rows */
   private record Slice(Dataset<Row> rows, Instant newest) {}
 
@@ -103,10 +105,17 @@ final class LiveTail {
     Dataset<Row> parsed = refiner.parse(bronze).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> valid;
     Row counted;
+    String compressed = spark.conf().get(COMPRESSED_CACHE, "true");
     try {
-      valid = refiner.validRows(parsed).select(refiner.silverColumnsWithArrival()).persist(StorageLevel.MEMORY_AND_DISK());
+      // the parsed rows live for this call only: cached uncompressed, as silver's batches are
+      // (compressing cost more than it saved); the slice, kept for up to an hour or two, compressed
+      spark.conf().set(COMPRESSED_CACHE, "false");
+      Dataset<Row> checked = refiner.validRows(parsed); // Deequ's metric pass: parses and caches
+      spark.conf().set(COMPRESSED_CACHE, compressed);
+      valid = checked.select(refiner.silverColumnsWithArrival()).persist(StorageLevel.MEMORY_AND_DISK());
       counted = valid.agg(count(lit(1)), max("ingested_at")).first(); // one pass: persists the slice, counts it
     } finally {
+      spark.conf().set(COMPRESSED_CACHE, compressed);
       parsed.unpersist();
     }
     if (counted.getLong(0) == 0) {

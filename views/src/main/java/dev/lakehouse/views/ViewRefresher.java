@@ -50,6 +50,7 @@ import org.slf4j.LoggerFactory;
 public final class ViewRefresher {
 
   private static final Logger LOG = LoggerFactory.getLogger(ViewRefresher.class);
+  private static final String ADAPTIVE_EXECUTION = "spark.sql.adaptive.enabled";
   private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
   /** A session of its own, so the {@code source} view of a refresh is not another's. */
@@ -71,10 +72,6 @@ public final class ViewRefresher {
   /** @param tables the refine rules of every silver table a view may read */
   public ViewRefresher(SparkSession spark, TableLocations locations, List<TableRefiner> tables) {
     this.session = TrustedSessions.newSession(requireNonNull(spark, "spark is null"));
-    // a refresh is a few dozen small queries: adaptive execution runs each shuffle stage as a job
-    // of its own and plans again between them (~100 ms each, twice the jobs), more than it saves
-    // on data this small; a full refresh does without it too, on spark.shuffle-partitions
-    session.conf().set("spark.sql.adaptive.enabled", "false");
     this.locations = requireNonNull(locations, "locations is null");
     this.sources = new ViewSources(session, locations, tables);
     this.status = new ViewStatusLog(session, locations);
@@ -184,67 +181,76 @@ public final class ViewRefresher {
     JobPhase.begin(session, "view " + view.name() + ": kept partial aggregates");
     ViewState.Updated kept = state.update(view, aggregates, prior, versions.get(ViewSources.SILVER), windowStart,
         windowStartBucket, reason -> fallBack(view, reason));
-    JobPhase.begin(session, "view " + view.name() + ": live tail");
-    Column bucket = expr(view.bucket().expression());
-    Optional<ViewSources.Tail> tail = sources.keptLiveRows(view.source(), versions, windowStart.atZone(ZoneOffset.UTC).toLocalDate());
-    Optional<Dataset<Row>> live = tail.map(rows -> rows.rows().where(bucket.geq(lit(windowStartBucket))));
-    Optional<Dataset<Row>> livePartial = live.map(aggregates::partial).map(Dataset::cache);
-    boolean full = why != null || kept.rebuilt();
-    String bucketColumn = view.bucket().column();
-    // the buckets that can differ from the table's: those silver's changes touched, and those the
-    // live tail covers now or covered at the last refresh, if this instance made it (else: all)
-    List<Object> tailBuckets = livePartial.map(partial -> bucketsOf(partial, PartialAggregates.BUCKET)).orElse(List.of());
-    Optional<java.util.Set<Object>> scope = full || (live.isPresent() && mine.isEmpty()) ? Optional.empty()
-        : kept.touched().map(touched -> {
-          java.util.Set<Object> buckets = new java.util.HashSet<>(touched);
-          buckets.addAll(tailBuckets);
-          mine.ifPresent(last -> buckets.addAll(last.tailBuckets()));
-          return buckets;
-        });
-    JobPhase.begin(session, "view " + view.name() + ": finish and write changed buckets");
-    Dataset<Row> state = within(kept.rows(), PartialAggregates.BUCKET, scope);
-    Dataset<Row> rows = aggregates.finish(livePartial.map(partial -> aggregates.merge(state.unionByName(partial))).orElse(state))
-        .cache();
+    // from here on a refresh is a dozen queries over small data (the tail, the touched buckets):
+    // adaptive execution would run each shuffle stage as a job of its own and plan again between
+    // them (~100 ms each, twice the jobs), more than it saves here; silver-sized work above keeps it
+    String adaptive = session.conf().get(ADAPTIVE_EXECUTION);
+    session.conf().set(ADAPTIVE_EXECUTION, "false");
     try {
-      Optional<Instant> newest = java.util.stream.Stream.of(kept.newestAdded(), tail.flatMap(ViewSources.Tail::newestArrival))
-          .flatMap(Optional::stream).max(Instant::compareTo);
-      List<Row> fresh = rows.collectAsList();
-      int bucketIndex = rows.schema().fieldIndex(bucketColumn);
-      List<Object> changed;
-      Optional<Map<Object, List<Row>>> after;
-      if (full) {
-        rows.write().format("delta").mode("overwrite").partitionBy(bucketColumn).option("userMetadata", refreshId)
-            .option("overwriteSchema", "true").save(path); // one commit: the whole view replaced
-        changed = fresh.stream().map(row -> row.get(bucketIndex)).distinct().toList();
-        after = LastWrite.keepable(LastWrite.byBucket(fresh, bucketIndex));
-      } else {
-        Map<Object, List<Row>> current = mine.flatMap(LastWrite::rowsByBucket)
-            .orElseGet(() -> LastWrite.byBucket(readView(path, bucketColumn, mine.isPresent() ? scope : Optional.empty(),
-                windowStartBucket, rows.columns()), bucketIndex));
-        changed = changedBuckets(fresh, LastWrite.within(current, scope, windowStartBucket), bucketIndex);
-        // one commit: the buckets whose rows changed, and those that left the window
-        rows.where(changed.isEmpty() ? lit(false) : new Column(bucketColumn).isin(changed.toArray())).write().format("delta")
-            .mode("overwrite").partitionBy(bucketColumn).option("userMetadata", refreshId)
-            .option("replaceWhere", replacePredicate(bucketColumn, changed, windowStartBucket)).save(path);
-        // read back whole (no memo), the current rows are the whole view; read back by scope (a view too large to keep), not
-        after = mine.isPresent() && mine.get().rowsByBucket().isEmpty() ? Optional.empty()
-            : LastWrite.keepable(LastWrite.afterCommit(current, fresh, changed, bucketIndex, windowStartBucket));
+      JobPhase.begin(session, "view " + view.name() + ": live tail");
+      Column bucket = expr(view.bucket().expression());
+      Optional<ViewSources.Tail> tail = sources.keptLiveRows(view.source(), versions, windowStart.atZone(ZoneOffset.UTC).toLocalDate());
+      Optional<Dataset<Row>> live = tail.map(rows -> rows.rows().where(bucket.geq(lit(windowStartBucket))));
+      Optional<Dataset<Row>> livePartial = live.map(aggregates::partial).map(Dataset::cache);
+      boolean full = why != null || kept.rebuilt();
+      String bucketColumn = view.bucket().column();
+      // the buckets that can differ from the table's: those silver's changes touched, and those the
+      // live tail covers now or covered at the last refresh, if this instance made it (else: all)
+      List<Object> tailBuckets = livePartial.map(partial -> bucketsOf(partial, PartialAggregates.BUCKET)).orElse(List.of());
+      Optional<java.util.Set<Object>> scope = full || (live.isPresent() && mine.isEmpty()) ? Optional.empty()
+          : kept.touched().map(touched -> {
+            java.util.Set<Object> buckets = new java.util.HashSet<>(touched);
+            buckets.addAll(tailBuckets);
+            mine.ifPresent(last -> buckets.addAll(last.tailBuckets()));
+            return buckets;
+          });
+      JobPhase.begin(session, "view " + view.name() + ": finish and write changed buckets");
+      Dataset<Row> state = within(kept.rows(), PartialAggregates.BUCKET, scope);
+      Dataset<Row> rows = aggregates.finish(livePartial.map(partial -> aggregates.merge(state.unionByName(partial))).orElse(state))
+          .cache();
+      try {
+        Optional<Instant> newest = java.util.stream.Stream.of(kept.newestAdded(), tail.flatMap(ViewSources.Tail::newestArrival))
+            .flatMap(Optional::stream).max(Instant::compareTo);
+        List<Row> fresh = rows.collectAsList();
+        int bucketIndex = rows.schema().fieldIndex(bucketColumn);
+        List<Object> changed;
+        Optional<Map<Object, List<Row>>> after;
+        if (full) {
+          rows.write().format("delta").mode("overwrite").partitionBy(bucketColumn).option("userMetadata", refreshId)
+              .option("overwriteSchema", "true").save(path); // one commit: the whole view replaced
+          changed = fresh.stream().map(row -> row.get(bucketIndex)).distinct().toList();
+          after = LastWrite.keepable(LastWrite.byBucket(fresh, bucketIndex));
+        } else {
+          Map<Object, List<Row>> current = mine.flatMap(LastWrite::rowsByBucket)
+              .orElseGet(() -> LastWrite.byBucket(readView(path, bucketColumn, mine.isPresent() ? scope : Optional.empty(),
+                  windowStartBucket, rows.columns()), bucketIndex));
+          changed = changedBuckets(fresh, LastWrite.within(current, scope, windowStartBucket), bucketIndex);
+          // one commit: the buckets whose rows changed, and those that left the window
+          rows.where(changed.isEmpty() ? lit(false) : new Column(bucketColumn).isin(changed.toArray())).write().format("delta")
+              .mode("overwrite").partitionBy(bucketColumn).option("userMetadata", refreshId)
+              .option("replaceWhere", replacePredicate(bucketColumn, changed, windowStartBucket)).save(path);
+          // read back whole (no memo), the current rows are the whole view; read back by scope (a view too large to keep), not
+          after = mine.isPresent() && mine.get().rowsByBucket().isEmpty() ? Optional.empty()
+              : LastWrite.keepable(LastWrite.afterCommit(current, fresh, changed, bucketIndex, windowStartBucket));
+        }
+        java.util.Set<Object> replaced = new java.util.HashSet<>(changed);
+        long written = fresh.stream().filter(row -> replaced.contains(row.get(bucketIndex))).count();
+        Map<String, Long> recorded = new java.util.LinkedHashMap<>(versions);
+        recorded.put(ViewState.VERSION_KEY, kept.version());
+        Optional<Instant> newestSourceAt = newest.or(() -> previous.flatMap(LastWrite::newestSourceAt));
+        lastWrites.put(view.name(), new LastWrite(refreshId, DeltaVersions.latest(session, path), view.definitionHash(), recorded,
+            newestSourceAt, tailBuckets, after));
+        String reason = (why != null ? why : kept.rebuilt() ? kept.what() : kept.what() + (live.isPresent() ? ", live tail merged in" : "")
+            + "; " + changed.size() + " of " + view.windowBuckets() + " buckets changed");
+        return new ViewRefresh(view.name(), refreshId, started, Instant.now(), ViewRefresh.SUCCEEDED,
+            full ? ViewRefresh.FULL : ViewRefresh.INCREMENTAL, reason, recorded, windowStart, changed.size(),
+            written, newestSourceAt, view.definitionHash(), "");
+      } finally {
+        rows.unpersist();
+        livePartial.ifPresent(Dataset::unpersist);
       }
-      java.util.Set<Object> replaced = new java.util.HashSet<>(changed);
-      long written = fresh.stream().filter(row -> replaced.contains(row.get(bucketIndex))).count();
-      Map<String, Long> recorded = new java.util.LinkedHashMap<>(versions);
-      recorded.put(ViewState.VERSION_KEY, kept.version());
-      Optional<Instant> newestSourceAt = newest.or(() -> previous.flatMap(LastWrite::newestSourceAt));
-      lastWrites.put(view.name(), new LastWrite(refreshId, DeltaVersions.latest(session, path), view.definitionHash(), recorded,
-          newestSourceAt, tailBuckets, after));
-      String reason = (why != null ? why : kept.rebuilt() ? kept.what() : kept.what() + (live.isPresent() ? ", live tail merged in" : "")
-          + "; " + changed.size() + " of " + view.windowBuckets() + " buckets changed");
-      return new ViewRefresh(view.name(), refreshId, started, Instant.now(), ViewRefresh.SUCCEEDED,
-          full ? ViewRefresh.FULL : ViewRefresh.INCREMENTAL, reason, recorded, windowStart, changed.size(),
-          written, newestSourceAt, view.definitionHash(), "");
     } finally {
-      rows.unpersist();
-      livePartial.ifPresent(Dataset::unpersist);
+      session.conf().set(ADAPTIVE_EXECUTION, adaptive);
     }
   }
 
