@@ -2,8 +2,8 @@ package dev.lakehouse.bronze;
 
 import static java.util.Objects.requireNonNull;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.current_date;
 import static org.apache.spark.sql.functions.current_timestamp;
-import static org.apache.spark.sql.functions.to_date;
 
 import dev.lakehouse.core.LakehouseException;
 import dev.lakehouse.core.config.LakehouseConfig;
@@ -168,8 +168,10 @@ public final class BronzeIngest {
             col("partition"),
             col("offset"),
             col("timestamp").as("kafka_timestamp"),
-            current_timestamp().as("ingested_at"))
-        .withColumn("ingest_date", to_date(col("ingested_at")));
+            current_timestamp().as("ingested_at"),
+            // the same instant's UTC date, as a constant: a stream swaps in each batch's time only
+            // after optimizing, so to_date(ingested_at) was a time-zone conversion per row
+            current_date().as("ingest_date"));
   }
 
   private static LakehouseException translate(StreamingQueryException e, SourceConfig source) {
