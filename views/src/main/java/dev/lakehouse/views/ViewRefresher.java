@@ -107,10 +107,19 @@ public final class ViewRefresher {
     String refreshId = view.name() + "-" + started.toEpochMilli() + "-" + UUID.randomUUID().toString().substring(0, 8);
     Instant windowStart = windowStart(view, now);
     JobPhase.begin(session, "view " + view.name() + ": source versions and plan");
+    // the refresh's session is the thread's active one while it runs: Spark's physical plans (a
+    // cache's compression, for one) and Delta take their settings from the active session
+    scala.Option<SparkSession> active = SparkSession.getActiveSession();
+    SparkSession.setActiveSession(session);
     try {
       return runRefresh(view, refreshId, started, windowStart);
     } finally {
       JobPhase.end(session);
+      if (active.isDefined()) {
+        SparkSession.setActiveSession(active.get());
+      } else {
+        SparkSession.clearActiveSession();
+      }
     }
   }
 
