@@ -90,9 +90,13 @@ final class LiveTail {
   }
 
   private Optional<Dataset<Row>> addNewRows(long bronzeVersion, Optional<Instant> cutoff) {
-    Optional<Dataset<Row>> appended = version < 0 ? Optional.empty() : appendedRows(bronzeVersion);
+    Optional<List<AddFile>> appended = version < 0 ? Optional.empty() : appendedFiles(bronzeVersion);
     readAppendedFiles = appended.isPresent();
-    Dataset<Row> bronze = appended.orElseGet(() -> newerThanKept(bronzeVersion));
+    if (appended.isPresent() && appended.get().isEmpty()) { // e.g. an OPTIMIZE: no new rows
+      version = bronzeVersion;
+      return Optional.empty();
+    }
+    Dataset<Row> bronze = appended.map(this::rowsOf).orElseGet(() -> newerThanKept(bronzeVersion));
     if (cutoff.isPresent()) {
       bronze = bronze.where(onOrAfterDate(cutoff.get()).and(col("ingested_at").geq(lit(Timestamp.from(cutoff.get())))));
     }
@@ -133,13 +137,12 @@ final class LiveTail {
   }
 
   /**
-   * The rows bronze's commits after the tail's version added, up to {@code bronzeVersion}, read
-   * from exactly the files those commits added (no snapshot state to build, no files to filter:
-   * the cost follows the new rows, not bronze's size); an empty frame when they added none.
-   * Empty (read the snapshot instead) when a commit did more than append or rewrite files without
-   * changing rows, or its log entry is gone.
+   * The files bronze's commits after the tail's version added, up to {@code bronzeVersion}, from
+   * Delta's log: reading exactly them needs no snapshot state and no file filtering, so the cost
+   * follows the new rows, not bronze's size. Empty (read the snapshot instead) when a commit did
+   * more than append or rewrite files without changing rows, or its log entry is gone.
    */
-  private Optional<Dataset<Row>> appendedRows(long bronzeVersion) {
+  private Optional<List<AddFile>> appendedFiles(long bronzeVersion) {
     DeltaLog log = DeltaLog.forTable(spark, bronzePath);
     List<AddFile> added = new ArrayList<>();
     long seen = version;
@@ -168,17 +171,17 @@ final class LiveTail {
           e.toString());
       return Optional.empty();
     }
-    if (seen != bronzeVersion) {
-      return Optional.empty();
-    }
-    if (added.isEmpty()) {
-      return Optional.of(spark.read().format("delta").load(bronzePath).where(lit(false)));
-    }
+    return seen == bronzeVersion ? Optional.of(added) : Optional.empty();
+  }
+
+  /** The rows of {@code files}, bronze files that commits added. */
+  private Dataset<Row> rowsOf(List<AddFile> files) {
+    DeltaLog log = DeltaLog.forTable(spark, bronzePath);
     Snapshot snapshot = log.update(log.update$default$1(), log.update$default$2(), log.update$default$3());
-    Dataset<Row> files = log.createDataFrame(snapshot, scala.collection.JavaConverters.asScalaBuffer(added).toSeq(), false,
+    Dataset<Row> rows = log.createDataFrame(snapshot, scala.collection.JavaConverters.asScalaBuffer(files).toSeq(), false,
         scala.Option.empty());
     // Delta builds it in the session that opened the log; queried in this one, with its settings
-    return Optional.of(Dataset.ofRows(spark, files.queryExecution().analyzed()));
+    return Dataset.ofRows(spark, rows.queryExecution().analyzed());
   }
 
   /** Bronze at {@code bronzeVersion}, its rows newer than the newest kept (by ingest time: one writer, one time per batch). */

@@ -238,7 +238,8 @@ public final class ViewRefresher {
           rows.where(changed.isEmpty() ? lit(false) : new Column(bucketColumn).isin(changed.toArray())).write().format("delta")
               .mode("overwrite").partitionBy(bucketColumn).option("userMetadata", refreshId)
               .option("replaceWhere", replacePredicate(bucketColumn, changed, windowStartBucket)).save(path);
-          // read back whole (no memo), the current rows are the whole view; read back by scope (a view too large to keep), not
+          // the view's rows after this commit are known when `current` held all of them (kept, or
+          // read whole), not when only the scope was read back (a view too large to keep)
           after = mine.isPresent() && mine.get().rowsByBucket().isEmpty() ? Optional.empty()
               : LastWrite.keepable(LastWrite.afterCommit(current, fresh, changed, bucketIndex, windowStartBucket));
         }

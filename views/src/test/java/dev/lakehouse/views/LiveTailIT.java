@@ -62,6 +62,8 @@ class LiveTailIT {
     assertThat(tail.lastReadAppendedFiles()).isTrue();
 
     spark.sql("OPTIMIZE delta.`" + bronze + "`"); // files rewritten, rows unchanged
+    assertThat(ids(tail, bronze, Optional.empty())).as("after OPTIMIZE alone").containsExactlyInAnyOrderElementsOf(valid);
+    assertThat(tail.lastReadAppendedFiles()).as("a rewrite without new rows reads nothing").isTrue();
     valid.addAll(append(bronze, 3, 2, 0));
     assertThat(ids(tail, bronze, Optional.empty())).as("after OPTIMIZE").containsExactlyInAnyOrderElementsOf(valid);
     assertThat(tail.lastReadAppendedFiles()).isTrue();
