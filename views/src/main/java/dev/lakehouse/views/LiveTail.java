@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -100,14 +99,15 @@ final class LiveTail {
     if (cutoff.isPresent()) {
       bronze = bronze.where(onOrAfterDate(cutoff.get()).and(col("ingested_at").geq(lit(Timestamp.from(cutoff.get())))));
     }
-    version = bronzeVersion;
+    // `version` moves on only once the new rows are kept: a read that fails is read again next time
     if (appended.isEmpty() && bronze.agg(max("ingested_at")).first().isNullAt(0)) {
+      version = bronzeVersion;
       return Optional.empty();
     }
     // parsed once for both the Deequ run and the slice; the slice is persisted and counted now, so
     // each bronze row is parsed and validated once, not once per refresh
     Dataset<Row> parsed = refiner.parse(bronze).persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> valid;
+    Dataset<Row> valid = null;
     Row counted;
     String compressed = spark.conf().get(COMPRESSED_CACHE, "true");
     try {
@@ -118,10 +118,16 @@ final class LiveTail {
       spark.conf().set(COMPRESSED_CACHE, compressed);
       valid = checked.select(refiner.silverColumnsWithArrival()).persist(StorageLevel.MEMORY_AND_DISK());
       counted = valid.agg(count(lit(1)), max("ingested_at")).first(); // one pass: persists the slice, counts it
+    } catch (RuntimeException e) {
+      if (valid != null) {
+        valid.unpersist();
+      }
+      throw e;
     } finally {
       spark.conf().set(COMPRESSED_CACHE, compressed);
       parsed.unpersist();
     }
+    version = bronzeVersion;
     if (counted.getLong(0) == 0) {
       valid.unpersist();
       return Optional.empty();
@@ -145,6 +151,7 @@ final class LiveTail {
   private Optional<List<AddFile>> appendedFiles(long bronzeVersion) {
     DeltaLog log = DeltaLog.forTable(spark, bronzePath);
     List<AddFile> added = new ArrayList<>();
+    java.util.Set<String> removed = new java.util.HashSet<>();
     long seen = version;
     try {
       scala.collection.Iterator<scala.Tuple2<Object, scala.collection.Seq<Action>>> changes = log.getChanges(version + 1, true);
@@ -159,8 +166,9 @@ final class LiveTail {
             if (add.dataChange()) {
               added.add(add);
             }
-          } else if ((action instanceof RemoveFile remove && remove.dataChange()) || action instanceof Metadata
-              || action instanceof Protocol) {
+          } else if (action instanceof RemoveFile remove && !remove.dataChange()) {
+            removed.add(remove.path()); // a rewrite (OPTIMIZE) may have compacted a new file already
+          } else if (action instanceof RemoveFile || action instanceof Metadata || action instanceof Protocol) {
             LOG.debug("live tail: bronze version {} does more than append; reading its snapshot", seen);
             return Optional.empty();
           }
@@ -171,7 +179,10 @@ final class LiveTail {
           e.toString());
       return Optional.empty();
     }
-    return seen == bronzeVersion ? Optional.of(added) : Optional.empty();
+    if (seen != bronzeVersion || added.stream().anyMatch(add -> removed.contains(add.path()))) {
+      return Optional.empty(); // a new file already rewritten (VACUUM may delete it): the snapshot has its rows
+    }
+    return Optional.of(added);
   }
 
   /** The rows of {@code files}, bronze files that commits added. */
@@ -180,7 +191,7 @@ final class LiveTail {
     Snapshot snapshot = log.update(log.update$default$1(), log.update$default$2(), log.update$default$3());
     Dataset<Row> rows = log.createDataFrame(snapshot, scala.collection.JavaConverters.asScalaBuffer(files).toSeq(), false,
         scala.Option.empty());
-    // Delta builds it in the session that opened the log; queried in this one, with its settings
+    // Delta builds it in the thread's active session; queried in this one, with its settings
     return Dataset.ofRows(spark, rows.queryExecution().analyzed());
   }
 
@@ -219,9 +230,5 @@ final class LiveTail {
 
   private static Column onOrAfterDate(Instant instant) {
     return col("ingest_date").geq(lit(Date.valueOf(instant.atZone(ZoneOffset.UTC).toLocalDate())));
-  }
-
-  private static Column[] columns(List<Column> columns) {
-    return columns.toArray(Column[]::new);
   }
 }

@@ -170,8 +170,8 @@ public final class ViewRefresher {
     Object windowStartBucket = bucketValue(view, windowStart);
     String path = viewTable(view.name());
     // this instance's own last write, while nothing else has written the view since; else the status table's
-    Optional<LastWrite> mine = Optional.ofNullable(lastWrites.get(view.name()))
-        .filter(last -> DeltaVersions.latest(session, path) == last.viewVersion());
+    long viewVersion = DeltaVersions.latest(session, path);
+    Optional<LastWrite> mine = Optional.ofNullable(lastWrites.get(view.name())).filter(last -> viewVersion == last.viewVersion());
     Optional<LastWrite> previous = mine.isPresent() ? mine : lastSucceeded(view, path);
     Optional<ViewState.Prior> prior = Optional.empty();
     String why = null;
@@ -248,8 +248,15 @@ public final class ViewRefresher {
         Map<String, Long> recorded = new java.util.LinkedHashMap<>(versions);
         recorded.put(ViewState.VERSION_KEY, kept.version());
         Optional<Instant> newestSourceAt = newest.or(() -> previous.flatMap(LastWrite::newestSourceAt));
-        lastWrites.put(view.name(), new LastWrite(refreshId, DeltaVersions.latest(session, path), view.definitionHash(), recorded,
-            newestSourceAt, tailBuckets, after));
+        // remembered only when no other writer committed since the version read at the start
+        long committed = DeltaVersions.latest(session, path);
+        if (committed == viewVersion
+            || (committed == viewVersion + 1 && DeltaVersions.committedWith(session, path, committed, refreshId))) {
+          lastWrites.put(view.name(), new LastWrite(refreshId, committed, view.definitionHash(), recorded, newestSourceAt,
+              tailBuckets, after));
+        } else {
+          lastWrites.remove(view.name());
+        }
         String reason = (why != null ? why : kept.rebuilt() ? kept.what() : kept.what() + (live.isPresent() ? ", live tail merged in" : "")
             + "; " + changed.size() + " of " + view.windowBuckets() + " buckets changed");
         return new ViewRefresh(view.name(), refreshId, started, Instant.now(), ViewRefresh.SUCCEEDED,

@@ -2,6 +2,8 @@ package dev.lakehouse.core.storage;
 
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.delta.actions.Action;
+import org.apache.spark.sql.delta.actions.CommitInfo;
 
 /** The newest committed version of a Delta table. */
 public final class DeltaVersions {
@@ -16,5 +18,18 @@ public final class DeltaVersions {
   public static long latest(SparkSession spark, String path) {
     DeltaLog log = DeltaLog.forTable(spark, path);
     return log.update(log.update$default$1(), log.update$default$2(), log.update$default$3()).version();
+  }
+
+  /** Whether the table's commit {@code version} carries {@code userMetadata} (read from its log entry, no Spark job). */
+  public static boolean committedWith(SparkSession spark, String path, long version, String userMetadata) {
+    scala.collection.Iterator<scala.Tuple2<Object, scala.collection.Seq<Action>>> changes =
+        DeltaLog.forTable(spark, path).getChanges(version, false);
+    if (!changes.hasNext()) {
+      return false;
+    }
+    scala.Tuple2<Object, scala.collection.Seq<Action>> change = changes.next();
+    return (Long) change._1() == version && scala.collection.JavaConverters.seqAsJavaList(change._2()).stream()
+        .filter(CommitInfo.class::isInstance).map(CommitInfo.class::cast)
+        .anyMatch(info -> info.userMetadata().isDefined() && userMetadata.equals(info.userMetadata().get()));
   }
 }
