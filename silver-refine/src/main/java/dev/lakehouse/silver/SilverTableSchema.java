@@ -14,7 +14,6 @@ import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.delta.Snapshot;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -164,8 +163,7 @@ final class SilverTableSchema {
    * also counts the table's files and bytes, a reconstruction of its whole state each batch.
    */
   private Map<String, String> properties() {
-    DeltaLog log = DeltaLog.forTable(spark, path);
-    Snapshot snapshot = log.update(log.update$default$1(), log.update$default$2(), log.update$default$3());
+    Snapshot snapshot = dev.lakehouse.core.storage.DeltaVersions.latestSnapshot(spark, path);
     return scala.collection.JavaConverters.mapAsJavaMap(snapshot.metadata().configuration());
   }
 

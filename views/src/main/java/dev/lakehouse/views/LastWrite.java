@@ -21,7 +21,7 @@ import org.apache.spark.sql.Row;
  * @param rowsByBucket the view's rows in the window as committed, by bucket; empty when the view
  *     is too large to keep (then the changed buckets' rows are read back from the table)
  */
-record LastWrite(String refreshId, long viewVersion, String definitionHash, Map<String, Long> sourceVersions,
+record LastWrite(long viewVersion, String definitionHash, Map<String, Long> sourceVersions,
     Optional<Instant> newestSourceAt, List<Object> tailBuckets, Optional<Map<Object, List<Row>>> rowsByBucket) {
 
   /** Views with more rows than this are read back instead of kept (a few hundred bytes a row). */

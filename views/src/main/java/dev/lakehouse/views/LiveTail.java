@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 
+import dev.lakehouse.core.storage.DeltaVersions;
 import dev.lakehouse.silver.TableRefiner;
 import java.sql.Date;
 import java.sql.Timestamp;
@@ -187,9 +188,8 @@ final class LiveTail {
 
   /** The rows of {@code files}, bronze files that commits added. */
   private Dataset<Row> rowsOf(List<AddFile> files) {
-    DeltaLog log = DeltaLog.forTable(spark, bronzePath);
-    Snapshot snapshot = log.update(log.update$default$1(), log.update$default$2(), log.update$default$3());
-    Dataset<Row> rows = log.createDataFrame(snapshot, scala.collection.JavaConverters.asScalaBuffer(files).toSeq(), false,
+    Snapshot snapshot = DeltaVersions.latestSnapshot(spark, bronzePath);
+    Dataset<Row> rows = snapshot.deltaLog().createDataFrame(snapshot, scala.collection.JavaConverters.asScalaBuffer(files).toSeq(), false,
         scala.Option.empty());
     // Delta builds it in the thread's active session; queried in this one, with its settings
     return Dataset.ofRows(spark, rows.queryExecution().analyzed());

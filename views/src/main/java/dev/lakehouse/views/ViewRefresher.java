@@ -252,7 +252,7 @@ public final class ViewRefresher {
         long committed = DeltaVersions.latest(session, path);
         if (committed == viewVersion
             || (committed == viewVersion + 1 && DeltaVersions.committedWith(session, path, committed, refreshId))) {
-          lastWrites.put(view.name(), new LastWrite(refreshId, committed, view.definitionHash(), recorded, newestSourceAt,
+          lastWrites.put(view.name(), new LastWrite(committed, view.definitionHash(), recorded, newestSourceAt,
               tailBuckets, after));
         } else {
           lastWrites.remove(view.name());
@@ -276,7 +276,7 @@ public final class ViewRefresher {
     if (!DeltaTable.isDeltaTable(session, path)) {
       return Optional.empty();
     }
-    return status.lastSucceeded(view.name()).map(row -> new LastWrite(row.getString(row.fieldIndex("refresh_id")), -1,
+    return status.lastSucceeded(view.name()).map(row -> new LastWrite(-1,
         row.getString(row.fieldIndex("definition_hash")), SourceVersions.parse(row.getString(row.fieldIndex("source_versions"))),
         row.isNullAt(row.fieldIndex("newest_source_at")) ? Optional.empty()
             : Optional.of(ViewStatusLog.instant(row, "newest_source_at")),

@@ -2,6 +2,7 @@ package dev.lakehouse.core.storage;
 
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.delta.Snapshot;
 import org.apache.spark.sql.delta.actions.Action;
 import org.apache.spark.sql.delta.actions.CommitInfo;
 
@@ -16,8 +17,13 @@ public final class DeltaVersions {
    * the newest commit's JSON file.
    */
   public static long latest(SparkSession spark, String path) {
+    return latestSnapshot(spark, path).version();
+  }
+
+  /** The table's newest snapshot, brought up to date from its log (version -1 before the table exists). */
+  public static Snapshot latestSnapshot(SparkSession spark, String path) {
     DeltaLog log = DeltaLog.forTable(spark, path);
-    return log.update(log.update$default$1(), log.update$default$2(), log.update$default$3()).version();
+    return log.update(log.update$default$1(), log.update$default$2(), log.update$default$3());
   }
 
   /** Whether the table's commit {@code version} carries {@code userMetadata} (read from its log entry, no Spark job). */
