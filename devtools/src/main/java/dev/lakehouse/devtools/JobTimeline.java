@@ -63,6 +63,10 @@ final class JobTimeline extends SparkListener {
       callSite += " [" + description.lines().findFirst().orElse("") + "]";
     }
     String site = phase != null ? phase : callSite;
+    // the tasks of the job's stages (a stage read from an earlier shuffle still counts)
+    int tasks = scala.collection.JavaConverters.seqAsJavaList(start.stageInfos()).stream()
+        .mapToInt(org.apache.spark.scheduler.StageInfo::numTasks).sum();
+    callSite = tasks + " tasks: " + callSite;
     startedAt.put(start.jobId(), start.time());
     sites.put(start.jobId(), site);
     callSites.put(start.jobId(), callSite);

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lakehouse.quality.deequ.DeequRun;
+import dev.lakehouse.quality.deequ.RowLevelOutcomes;
 import dev.lakehouse.quality.suite.Expectation;
 import dev.lakehouse.quality.suite.ExpectationSuite;
 import dev.lakehouse.quality.suite.ExpectationType;
@@ -47,6 +48,9 @@ public final class SuiteValidator {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int PARTIAL_UNEXPECTED = 20;
+
+  /** Row-level outcome columns by suite and batch schema, from the first run that gave them all. */
+  private final Map<List<Object>, RowLevelOutcomes> keptOutcomes = new java.util.concurrent.ConcurrentHashMap<>();
 
   public Validation validate(Dataset<Row> batch, ExpectationSuite suite, String runId) {
     return validate(batch, suite, runId, Optional.empty());
@@ -109,13 +113,26 @@ public final class SuiteValidator {
 
   /**
    * The batch plus {@code failed_expectations} only, without the report: for previews that
-   * publish nothing (live views). Skips the count and sample queries the report needs.
+   * publish nothing (live views). Skips the count and sample queries the report needs; and once
+   * a run of the suite over a batch of this schema gave every row-level check's outcome column,
+   * later batches get those columns without a Deequ run of their own (a projection, no job).
    */
   public Dataset<Row> annotateRows(Dataset<Row> batch, ExpectationSuite suite) {
     requireNonNull(batch, "batch is null");
     DeequRun run = DeequRun.of(batch, suite.expectations(), Arrays.asList(batch.columns()));
-    Dataset<Row> rowLevel = VerificationResult.rowLevelResultsAsDataFrame(batch.sparkSession(), run.execute(), batch);
-    return annotate(rowLevel, run, suite.expectations());
+    List<Object> key = List.of(suite, batch.schema());
+    RowLevelOutcomes kept = keptOutcomes.get(key);
+    if (kept == null) {
+      VerificationResult verification = run.execute();
+      Optional<RowLevelOutcomes> outcomes = RowLevelOutcomes.of(verification);
+      outcomes.ifPresent(found -> keptOutcomes.put(key, found));
+      kept = outcomes.orElse(null);
+      if (kept == null) { // this batch's own outcomes (a failed metric fails every row, as Deequ has it)
+        return annotate(VerificationResult.rowLevelResultsAsDataFrame(batch.sparkSession(), verification, batch), run,
+            suite.expectations());
+      }
+    }
+    return annotate(kept.addTo(batch), run, suite.expectations());
   }
 
   /** The uniqueness expectations over exactly {@code key}'s columns. */

@@ -70,6 +70,46 @@ class SuiteValidatorTest {
   }
 
   @Test
+  void annotateRowsKeepsDeequsRowChecksFromItsFirstRunAndMarksLaterBatchesWithoutASparkJob() throws Exception {
+    SuiteValidator validator = new SuiteValidator();
+    ExpectationSuite rows = suite(rowRules());
+    assertThat(failures(validator.annotateRows(batch, rows))).containsOnly(
+        Map.entry("e1", List.of()),
+        Map.entry("e2", List.of()),
+        Map.entry("e3", List.of(NOT_NULL_USER)),
+        Map.entry("e4", List.of(USER_LENGTH, TYPE_IN_SET)),
+        Map.entry("e5", List.of(PURCHASE_AMOUNT_PRESENT)),
+        Map.entry("e6", List.of(PURCHASE_AMOUNT_NON_NEGATIVE)),
+        Map.entry("e7", List.of()));
+
+    // a later batch: no purchase at all, so no row meets the amount rules' row condition
+    Dataset<Row> later = spark.createDataFrame(List.of(
+        RowFactory.create("e8", null, "search", -5.0),
+        RowFactory.create("e9", "u9", "login", null),
+        RowFactory.create("e10", "u10", "page_view", 3.0)), batch.schema());
+    spark.sparkContext().setJobGroup("annotate-later", "annotate a later batch", false);
+    Dataset<Row> annotated;
+    try {
+      annotated = validator.annotateRows(later, rows);
+    } finally {
+      spark.sparkContext().clearJobGroup();
+    }
+    spark.sparkContext().listenerBus().waitUntilEmpty();
+    assertThat(spark.sparkContext().statusTracker().getJobIdsForGroup("annotate-later")).isEmpty();
+    assertThat(failures(annotated)).containsOnly(
+        Map.entry("e8", List.of(NOT_NULL_USER)),
+        Map.entry("e9", List.of(TYPE_IN_SET)),
+        Map.entry("e10", List.of()));
+    assertThat(annotated.columns()).containsExactly("event_id", "user_id", "event_type", "amount", Validation.FAILED_EXPECTATIONS);
+  }
+
+  private static Map<String, List<String>> failures(Dataset<Row> annotated) {
+    Map<String, List<String>> failures = new HashMap<>();
+    annotated.collectAsList().forEach(row -> failures.put(row.getString(0), row.getList(row.fieldIndex(Validation.FAILED_EXPECTATIONS))));
+    return failures;
+  }
+
+  @Test
   void reportHasGreatExpectationsValidationResultShape() {
     Validation validation = new SuiteValidator().validate(batch, suite(rowRules() + "," + tableRules(1)), "run-7");
     JsonNode report = validation.result();

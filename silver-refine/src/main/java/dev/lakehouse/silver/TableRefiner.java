@@ -305,6 +305,9 @@ public final class TableRefiner {
       }
       return RowFactory.create(fields.toArray());
     };
-    return org.apache.spark.sql.functions.udf(parse, parsedSchema(table));
+    // deterministic, but marked otherwise so the optimizer never copies the call into the
+    // expressions that read its fields (a filter pushed below the projection would parse each
+    // record once more per field it reads)
+    return org.apache.spark.sql.functions.udf(parse, parsedSchema(table)).asNondeterministic();
   }
 }

@@ -42,8 +42,6 @@ final class LiveTail {
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LiveTail.class);
 
-  private static final String COMPRESSED_CACHE = "spark.sql.inMemoryColumnarStorage.compressed";
-
   /** @param newest the newest bronze arrival among its (valid) rows */
   private record Slice(Dataset<Row> rows, Instant newest) {}
 
@@ -105,28 +103,16 @@ final class LiveTail {
       version = bronzeVersion;
       return Optional.empty();
     }
-    // parsed once for both the Deequ run and the slice; the slice is persisted and counted now, so
-    // each bronze row is parsed and validated once, not once per refresh
-    Dataset<Row> parsed = refiner.parse(bronze).persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> valid = null;
+    // the slice is persisted and counted now, so each bronze row is parsed and validated once, not
+    // once per refresh; the row checks are a projection (Deequ's metric pass runs on the first read only)
+    Dataset<Row> valid = refiner.validRows(refiner.parse(bronze)).select(refiner.silverColumnsWithArrival())
+        .persist(StorageLevel.MEMORY_AND_DISK());
     Row counted;
-    String compressed = spark.conf().get(COMPRESSED_CACHE, "true");
     try {
-      // the parsed rows live for this call only: cached uncompressed, as silver's batches are
-      // (compressing cost more than it saved); the slice, kept for up to an hour or two, compressed
-      spark.conf().set(COMPRESSED_CACHE, "false");
-      Dataset<Row> checked = refiner.validRows(parsed); // Deequ's metric pass: parses and caches
-      spark.conf().set(COMPRESSED_CACHE, compressed);
-      valid = checked.select(refiner.silverColumnsWithArrival()).persist(StorageLevel.MEMORY_AND_DISK());
       counted = valid.agg(count(lit(1)), max("ingested_at")).first(); // one pass: persists the slice, counts it
     } catch (RuntimeException e) {
-      if (valid != null) {
-        valid.unpersist();
-      }
+      valid.unpersist();
       throw e;
-    } finally {
-      spark.conf().set(COMPRESSED_CACHE, compressed);
-      parsed.unpersist();
     }
     version = bronzeVersion;
     if (counted.getLong(0) == 0) {
