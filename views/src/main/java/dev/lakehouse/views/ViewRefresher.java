@@ -200,7 +200,10 @@ public final class ViewRefresher {
       Column bucket = expr(view.bucket().expression());
       Optional<ViewSources.Tail> tail = sources.keptLiveRows(view.source(), versions, windowStart.atZone(ZoneOffset.UTC).toLocalDate());
       Optional<Dataset<Row>> live = tail.map(rows -> rows.rows().where(bucket.geq(lit(windowStartBucket))));
-      Optional<Dataset<Row>> livePartial = live.map(aggregates::partial).map(Dataset::cache);
+      // the tail's partial aggregates are a row per bucket and group, no more rows than the view's
+      // own for those buckets (which come to the driver anyway): taken in, and handed back as a
+      // local relation, they need no cache and give their buckets without another job
+      Optional<Dataset<Row>> livePartial = live.map(aggregates::partial).map(this::local);
       boolean full = why != null || kept.rebuilt();
       String bucketColumn = view.bucket().column();
       // the buckets that can differ from the table's: those silver's changes touched, and those the
@@ -215,57 +218,55 @@ public final class ViewRefresher {
           });
       JobPhase.begin(session, "view " + view.name() + ": finish and write changed buckets");
       Dataset<Row> state = within(kept.rows(), PartialAggregates.BUCKET, scope);
-      Dataset<Row> rows = aggregates.finish(livePartial.map(partial -> aggregates.merge(state.unionByName(partial))).orElse(state))
-          .cache();
-      try {
-        Optional<Instant> newest = java.util.stream.Stream.of(kept.newestAdded(), tail.flatMap(ViewSources.Tail::newestArrival))
-            .flatMap(Optional::stream).max(Instant::compareTo);
-        List<Row> fresh = rows.collectAsList();
-        int bucketIndex = rows.schema().fieldIndex(bucketColumn);
-        List<Object> changed;
-        Optional<Map<Object, List<Row>>> after;
-        if (full) {
-          rows.write().format("delta").mode("overwrite").partitionBy(bucketColumn).option("userMetadata", refreshId)
-              .option("overwriteSchema", "true").save(path); // one commit: the whole view replaced
-          changed = fresh.stream().map(row -> row.get(bucketIndex)).distinct().toList();
-          after = LastWrite.keepable(LastWrite.byBucket(fresh, bucketIndex));
-        } else {
-          Map<Object, List<Row>> current = mine.flatMap(LastWrite::rowsByBucket)
-              .orElseGet(() -> LastWrite.byBucket(readView(path, bucketColumn, mine.isPresent() ? scope : Optional.empty(),
-                  windowStartBucket, rows.columns()), bucketIndex));
-          changed = changedBuckets(fresh, LastWrite.within(current, scope, windowStartBucket), bucketIndex);
-          // one commit: the buckets whose rows changed, and those that left the window
-          rows.where(changed.isEmpty() ? lit(false) : new Column(bucketColumn).isin(changed.toArray())).write().format("delta")
-              .mode("overwrite").partitionBy(bucketColumn).option("userMetadata", refreshId)
-              .option("replaceWhere", replacePredicate(bucketColumn, changed, windowStartBucket)).save(path);
-          // the view's rows after this commit are known when `current` held all of them (kept, or
-          // read whole), not when only the scope was read back (a view too large to keep)
-          after = mine.isPresent() && mine.get().rowsByBucket().isEmpty() ? Optional.empty()
-              : LastWrite.keepable(LastWrite.afterCommit(current, fresh, changed, bucketIndex, windowStartBucket));
-        }
-        java.util.Set<Object> replaced = new java.util.HashSet<>(changed);
-        long written = fresh.stream().filter(row -> replaced.contains(row.get(bucketIndex))).count();
-        Map<String, Long> recorded = new java.util.LinkedHashMap<>(versions);
-        recorded.put(ViewState.VERSION_KEY, kept.version());
-        Optional<Instant> newestSourceAt = newest.or(() -> previous.flatMap(LastWrite::newestSourceAt));
-        // remembered only when no other writer committed since the version read at the start
-        long committed = DeltaVersions.latest(session, path);
-        if (committed == viewVersion
-            || (committed == viewVersion + 1 && DeltaVersions.committedWith(session, path, committed, refreshId))) {
-          lastWrites.put(view.name(), new LastWrite(committed, view.definitionHash(), recorded, newestSourceAt,
-              tailBuckets, after));
-        } else {
-          lastWrites.remove(view.name());
-        }
-        String reason = (why != null ? why : kept.rebuilt() ? kept.what() : kept.what() + (live.isPresent() ? ", live tail merged in" : "")
-            + "; " + changed.size() + " of " + view.windowBuckets() + " buckets changed");
-        return new ViewRefresh(view.name(), refreshId, started, Instant.now(), ViewRefresh.SUCCEEDED,
-            full ? ViewRefresh.FULL : ViewRefresh.INCREMENTAL, reason, recorded, windowStart, changed.size(),
-            written, newestSourceAt, view.definitionHash(), "");
-      } finally {
-        rows.unpersist();
-        livePartial.ifPresent(Dataset::unpersist);
+      Dataset<Row> finished = aggregates.finish(livePartial.map(partial -> aggregates.merge(state.unionByName(partial))).orElse(state));
+      Optional<Instant> newest = java.util.stream.Stream.of(kept.newestAdded(), tail.flatMap(ViewSources.Tail::newestArrival))
+          .flatMap(Optional::stream).max(Instant::compareTo);
+      // the view's new rows, few: computed once, then written from the driver's copy
+      List<Row> fresh = finished.collectAsList();
+      org.apache.spark.sql.types.StructType schema = finished.schema();
+      int bucketIndex = schema.fieldIndex(bucketColumn);
+      List<Object> changed;
+      Optional<Map<Object, List<Row>>> after;
+      if (full) {
+        session.createDataFrame(fresh, schema).write().format("delta").mode("overwrite").partitionBy(bucketColumn)
+            .option("userMetadata", refreshId).option("overwriteSchema", "true").save(path); // one commit: the whole view replaced
+        changed = fresh.stream().map(row -> row.get(bucketIndex)).distinct().toList();
+        after = LastWrite.keepable(LastWrite.byBucket(fresh, bucketIndex));
+      } else {
+        Map<Object, List<Row>> current = mine.flatMap(LastWrite::rowsByBucket)
+            .orElseGet(() -> LastWrite.byBucket(readView(path, bucketColumn, mine.isPresent() ? scope : Optional.empty(),
+                windowStartBucket, schema.fieldNames()), bucketIndex));
+        changed = changedBuckets(fresh, LastWrite.within(current, scope, windowStartBucket), bucketIndex);
+        // one commit: the buckets whose rows changed, and those that left the window
+        java.util.Set<Object> changedSet = new java.util.HashSet<>(changed);
+        List<Row> changedRows = fresh.stream().filter(row -> changedSet.contains(row.get(bucketIndex))).toList();
+        session.createDataFrame(changedRows, schema).write().format("delta")
+            .mode("overwrite").partitionBy(bucketColumn).option("userMetadata", refreshId)
+            .option("replaceWhere", replacePredicate(bucketColumn, changed, windowStartBucket)).save(path);
+        // the view's rows after this commit are known when `current` held all of them (kept, or
+        // read whole), not when only the scope was read back (a view too large to keep)
+        after = mine.isPresent() && mine.get().rowsByBucket().isEmpty() ? Optional.empty()
+            : LastWrite.keepable(LastWrite.afterCommit(current, fresh, changed, bucketIndex, windowStartBucket));
       }
+      java.util.Set<Object> replaced = new java.util.HashSet<>(changed);
+      long written = fresh.stream().filter(row -> replaced.contains(row.get(bucketIndex))).count();
+      Map<String, Long> recorded = new java.util.LinkedHashMap<>(versions);
+      recorded.put(ViewState.VERSION_KEY, kept.version());
+      Optional<Instant> newestSourceAt = newest.or(() -> previous.flatMap(LastWrite::newestSourceAt));
+      // remembered only when no other writer committed since the version read at the start
+      long committed = DeltaVersions.latest(session, path);
+      if (committed == viewVersion
+          || (committed == viewVersion + 1 && DeltaVersions.committedWith(session, path, committed, refreshId))) {
+        lastWrites.put(view.name(), new LastWrite(committed, view.definitionHash(), recorded, newestSourceAt,
+            tailBuckets, after));
+      } else {
+        lastWrites.remove(view.name());
+      }
+      String reason = (why != null ? why : kept.rebuilt() ? kept.what() : kept.what() + (live.isPresent() ? ", live tail merged in" : "")
+          + "; " + changed.size() + " of " + view.windowBuckets() + " buckets changed");
+      return new ViewRefresh(view.name(), refreshId, started, Instant.now(), ViewRefresh.SUCCEEDED,
+          full ? ViewRefresh.FULL : ViewRefresh.INCREMENTAL, reason, recorded, windowStart, changed.size(),
+          written, newestSourceAt, view.definitionHash(), "");
     } finally {
       session.conf().set(ADAPTIVE_EXECUTION, adaptive);
     }
@@ -319,6 +320,11 @@ public final class ViewRefresher {
   /** The buckets of partial aggregates (a row per bucket and group, few: made distinct here, not by another shuffle). */
   private static List<Object> bucketsOf(Dataset<Row> rows, String column) {
     return rows.select(column).collectAsList().stream().map(row -> row.get(0)).distinct().toList();
+  }
+
+  /** {@code rows} computed now and held as a local relation (rows small enough for the driver). */
+  private Dataset<Row> local(Dataset<Row> rows) {
+    return session.createDataFrame(rows.collectAsList(), rows.schema());
   }
 
   /** What a refresh will do: full, or incremental over the listed buckets. */
