@@ -25,6 +25,9 @@ final class JobTimeline extends SparkListener {
   private final Map<Integer, String> sites = new ConcurrentHashMap<>();
   private final Map<Integer, String> callSites = new ConcurrentHashMap<>();
   private final Map<String, long[]> bySite = new ConcurrentHashMap<>();
+  /** Each running job's stages, and its tasks' summed and longest run time (how well it used the cores). */
+  private final Map<Integer, Integer> jobOfStage = new ConcurrentHashMap<>();
+  private final Map<Integer, long[]> taskTimes = new ConcurrentHashMap<>();
   /** Every finished job, to tell the time no job ran (the driver's own work) and what it led to. */
   private final List<Job> jobs = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
   private final long listeningSince = System.currentTimeMillis();
@@ -67,6 +70,8 @@ final class JobTimeline extends SparkListener {
     int tasks = scala.collection.JavaConverters.seqAsJavaList(start.stageInfos()).stream()
         .mapToInt(org.apache.spark.scheduler.StageInfo::numTasks).sum();
     callSite = tasks + " tasks: " + callSite;
+    start.stageIds().foreach(stage -> jobOfStage.put((Integer) stage, start.jobId()));
+    taskTimes.put(start.jobId(), new long[2]);
     startedAt.put(start.jobId(), start.time());
     sites.put(start.jobId(), site);
     callSites.put(start.jobId(), callSite);
@@ -79,10 +84,26 @@ final class JobTimeline extends SparkListener {
   }
 
   @Override
+  public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
+    Integer job = jobOfStage.get(end.stageId());
+    long[] times = job == null ? null : taskTimes.get(job);
+    if (times != null && end.taskInfo() != null) {
+      synchronized (times) {
+        times[0] += end.taskInfo().duration();
+        times[1] = Math.max(times[1], end.taskInfo().duration());
+      }
+    }
+  }
+
+  @Override
   public void onJobEnd(SparkListenerJobEnd end) {
     Long started = startedAt.remove(end.jobId());
     String site = sites.remove(end.jobId());
+    long[] times = taskTimes.remove(end.jobId());
     String callSite = callSites.remove(end.jobId());
+    if (times != null && callSite != null) {
+      callSite = String.format(java.util.Locale.ROOT, "tasks busy %d ms, longest %d ms, ", times[0], times[1]) + callSite;
+    }
     if (started != null && site != null) {
       jobs.add(new Job(end.jobId(), started, end.time(), site, callSite));
       long[] totals = bySite.computeIfAbsent(site, key -> new long[2]);

@@ -63,6 +63,17 @@ public final class ViewRefresher {
   private final Map<String, PartialAggregates.Decomposition> decompositions = new java.util.HashMap<>();
   /** Per view, what this instance's last kept-aggregate refresh wrote (its tail's buckets may change as the tail moves on). */
   private final Map<String, LastWrite> lastWrites = new java.util.HashMap<>();
+  /** Computes a view table's file state after a commit, off the next refresh's path (see {@link #warmSnapshot}). */
+  private final java.util.concurrent.ThreadPoolExecutor snapshotWarmer = new java.util.concurrent.ThreadPoolExecutor(1, 1, 30,
+      java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), task -> {
+        Thread thread = new Thread(task, "view-snapshot-warmer");
+        thread.setDaemon(true);
+        return thread;
+      });
+
+  {
+    snapshotWarmer.allowCoreThreadTimeOut(true); // no idle thread kept per refresher
+  }
 
   /** Over the built-in {@code events} table (tests and tools). */
   public ViewRefresher(SparkSession spark, LakehouseConfig config, ExpectationSuite silverSuite) {
@@ -259,6 +270,7 @@ public final class ViewRefresher {
           || (committed == viewVersion + 1 && DeltaVersions.committedWith(session, path, committed, refreshId))) {
         lastWrites.put(view.name(), new LastWrite(committed, view.definitionHash(), recorded, newestSourceAt,
             tailBuckets, after));
+        warmSnapshot(view, path);
       } else {
         lastWrites.remove(view.name());
       }
@@ -270,6 +282,24 @@ public final class ViewRefresher {
     } finally {
       session.conf().set(ADAPTIVE_EXECUTION, adaptive);
     }
+  }
+
+  /**
+   * Has Delta compute the view table's newest snapshot state (its files, a Spark job) now, in the
+   * background: the next refresh's replace needs it, and Delta computes it once per version, so
+   * that refresh finds it done (~0.2 s off its path) as long as no other writer commits between.
+   */
+  private void warmSnapshot(ViewDefinition view, String path) {
+    snapshotWarmer.execute(() -> {
+      JobPhase.begin(session, "view " + view.name() + ": file state of the new version, for the next refresh");
+      try {
+        DeltaVersions.latestSnapshot(session, path).numOfFiles();
+      } catch (RuntimeException e) { // only a head start: the next refresh computes it anyway
+        LOG.debug("view {}: computing the new version's file state failed: {}", view.name(), e.toString());
+      } finally {
+        JobPhase.end(session);
+      }
+    });
   }
 
   /** The last successful refresh as the status table records it (none without a view table). */
