@@ -43,7 +43,7 @@ final class LiveTail {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LiveTail.class);
 
   /** @param newest the newest bronze arrival among its (valid) rows */
-  private record Slice(Dataset<Row> rows, Instant newest) {}
+  private record Slice(Dataset<Row> rows, Instant newest, long count) {}
 
   private final SparkSession spark;
   private final String bronzePath;
@@ -122,7 +122,7 @@ final class LiveTail {
     // the kept rows end at their newest valid arrival: a later batch of only invalid rows is read
     // again by a fallback read, and dropped again
     Instant newestAt = counted.getTimestamp(1).toInstant();
-    slices.addLast(new Slice(valid, newestAt));
+    slices.addLast(new Slice(valid, newestAt, counted.getLong(0)));
     newestKept = Optional.of(newestAt);
     LOG.debug("live tail: {} valid new bronze rows up to {} (bronze version {}), {} slices", counted.getLong(0), newestAt,
         bronzeVersion, slices.size());
@@ -190,6 +190,11 @@ final class LiveTail {
 
   synchronized boolean lastReadAppendedFiles() {
     return readAppendedFiles;
+  }
+
+  /** How many valid rows the tail keeps (as of the last {@link #rows} call; the cutoff may leave out some). */
+  synchronized long keptRows() {
+    return slices.stream().mapToLong(Slice::count).sum();
   }
 
   /** The newest bronze arrival among the kept valid rows (as of the last {@link #rows} call). */

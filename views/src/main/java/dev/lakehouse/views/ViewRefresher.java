@@ -51,6 +51,8 @@ public final class ViewRefresher {
 
   private static final Logger LOG = LoggerFactory.getLogger(ViewRefresher.class);
   private static final String ADAPTIVE_EXECUTION = "spark.sql.adaptive.enabled";
+  /** A live tail up to this many rows has its partial aggregates taken into the driver. */
+  private static final long LOCAL_TAIL_ROWS = 1_000_000;
   private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
   /** A session of its own, so the {@code source} view of a refresh is not another's. */
@@ -206,15 +208,17 @@ public final class ViewRefresher {
     // them (~100 ms each, twice the jobs), more than it saves here; silver-sized work above keeps it
     String adaptive = session.conf().get(ADAPTIVE_EXECUTION);
     session.conf().set(ADAPTIVE_EXECUTION, "false");
+    Optional<Dataset<Row>> livePartial = Optional.empty();
     try {
       JobPhase.begin(session, "view " + view.name() + ": live tail");
       Column bucket = expr(view.bucket().expression());
       Optional<ViewSources.Tail> tail = sources.keptLiveRows(view.source(), versions, windowStart.atZone(ZoneOffset.UTC).toLocalDate());
       Optional<Dataset<Row>> live = tail.map(rows -> rows.rows().where(bucket.geq(lit(windowStartBucket))));
-      // the tail's partial aggregates are a row per bucket and group, no more rows than the view's
-      // own for those buckets (which come to the driver anyway): taken in, and handed back as a
-      // local relation, they need no cache and give their buckets without another job
-      Optional<Dataset<Row>> livePartial = live.map(aggregates::partial).map(this::local);
+      // the tail's partial aggregates hold no more values than the tail has rows: for a tail of a
+      // few minutes, taken into the driver and handed back as a local relation, they need no cache
+      // and give their buckets without another job; a longer tail's stay on the executors, cached
+      boolean smallTail = tail.map(rows -> rows.atMostRows() <= LOCAL_TAIL_ROWS).orElse(true);
+      livePartial = live.map(aggregates::partial).map(partial -> smallTail ? local(partial) : partial.cache());
       boolean full = why != null || kept.rebuilt();
       String bucketColumn = view.bucket().column();
       // the buckets that can differ from the table's: those silver's changes touched, and those the
@@ -281,6 +285,7 @@ public final class ViewRefresher {
           written, newestSourceAt, view.definitionHash(), "");
     } finally {
       session.conf().set(ADAPTIVE_EXECUTION, adaptive);
+      livePartial.ifPresent(Dataset::unpersist); // a no-op for a local relation
     }
   }
 

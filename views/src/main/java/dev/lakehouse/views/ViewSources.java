@@ -144,9 +144,9 @@ final class ViewSources {
   /**
    * The live tail of a kept-state refresh: its rows, and the newest bronze arrival among the
    * tail's valid rows (what the view has seen of its source, whether or not a row was a
-   * duplicate or outside the window).
+   * duplicate or outside the window), and at most how many rows it has.
    */
-  record Tail(Dataset<Row> rows, Optional<Instant> newestArrival) {}
+  record Tail(Dataset<Row> rows, Optional<Instant> newestArrival, long atMostRows) {}
 
   /**
    * As {@link #liveRows}, for a refresh that keeps state between runs ({@code fromDate}: its
@@ -160,7 +160,8 @@ final class ViewSources {
     }
     TableSource table = of(source);
     Dataset<Row> tailRows = table.liveTail().rows(versions.get(BRONZE), tailCutoff(table));
-    return Optional.of(new Tail(dedupedTail(source, table, tailRows, versions, fromDate), table.liveTail().newestValid()));
+    return Optional.of(new Tail(dedupedTail(source, table, tailRows, versions, fromDate), table.liveTail().newestValid(),
+        table.liveTail().keptRows()));
   }
 
   private Dataset<Row> dedupedTail(String source, TableSource table, Dataset<Row> tailRows, Map<String, Long> versions,
