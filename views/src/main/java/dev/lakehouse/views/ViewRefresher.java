@@ -73,10 +73,6 @@ public final class ViewRefresher {
         return thread;
       });
 
-  {
-    snapshotWarmer.allowCoreThreadTimeOut(true); // no idle thread kept per refresher
-  }
-
   /** Over the built-in {@code events} table (tests and tools). */
   public ViewRefresher(SparkSession spark, LakehouseConfig config, ExpectationSuite silverSuite) {
     this(spark, new TableLocations(config.storage()), List.of(new TableRefiner(BuiltInPipeline.events(), silverSuite)));
@@ -89,6 +85,7 @@ public final class ViewRefresher {
     this.sources = new ViewSources(session, locations, tables);
     this.status = new ViewStatusLog(session, locations);
     this.state = new ViewState(session, locations, sources);
+    snapshotWarmer.allowCoreThreadTimeOut(true); // no idle thread kept per refresher
   }
 
   public String viewTable(String view) {
@@ -240,31 +237,11 @@ public final class ViewRefresher {
       List<Row> fresh = finished.collectAsList();
       org.apache.spark.sql.types.StructType schema = finished.schema();
       int bucketIndex = schema.fieldIndex(bucketColumn);
-      List<Object> changed;
-      Optional<Map<Object, List<Row>>> after;
-      if (full) {
-        session.createDataFrame(fresh, schema).write().format("delta").mode("overwrite").partitionBy(bucketColumn)
-            .option("userMetadata", refreshId).option("overwriteSchema", "true").save(path); // one commit: the whole view replaced
-        changed = fresh.stream().map(row -> row.get(bucketIndex)).distinct().toList();
-        after = LastWrite.keepable(LastWrite.byBucket(fresh, bucketIndex));
-      } else {
-        Map<Object, List<Row>> current = mine.flatMap(LastWrite::rowsByBucket)
-            .orElseGet(() -> LastWrite.byBucket(readView(path, bucketColumn, mine.isPresent() ? scope : Optional.empty(),
-                windowStartBucket, schema.fieldNames()), bucketIndex));
-        changed = changedBuckets(fresh, LastWrite.within(current, scope, windowStartBucket), bucketIndex);
-        // one commit: the buckets whose rows changed, and those that left the window
-        java.util.Set<Object> changedSet = new java.util.HashSet<>(changed);
-        List<Row> changedRows = fresh.stream().filter(row -> changedSet.contains(row.get(bucketIndex))).toList();
-        session.createDataFrame(changedRows, schema).write().format("delta")
-            .mode("overwrite").partitionBy(bucketColumn).option("userMetadata", refreshId)
-            .option("replaceWhere", replacePredicate(bucketColumn, changed, windowStartBucket)).save(path);
-        // the view's rows after this commit are known when `current` held all of them (kept, or
-        // read whole), not when only the scope was read back (a view too large to keep)
-        after = mine.isPresent() && mine.get().rowsByBucket().isEmpty() ? Optional.empty()
-            : LastWrite.keepable(LastWrite.afterCommit(current, fresh, changed, bucketIndex, windowStartBucket));
-      }
+      Written written = full ? replaceAll(fresh, schema, bucketColumn, refreshId, path)
+          : replaceChanged(fresh, schema, bucketColumn, refreshId, path, mine, scope, windowStartBucket);
+      List<Object> changed = written.buckets();
       java.util.Set<Object> replaced = new java.util.HashSet<>(changed);
-      long written = fresh.stream().filter(row -> replaced.contains(row.get(bucketIndex))).count();
+      long rowsWritten = fresh.stream().filter(row -> replaced.contains(row.get(bucketIndex))).count();
       Map<String, Long> recorded = new java.util.LinkedHashMap<>(versions);
       recorded.put(ViewState.VERSION_KEY, kept.version());
       Optional<Instant> newestSourceAt = newest.or(() -> previous.flatMap(LastWrite::newestSourceAt));
@@ -273,7 +250,7 @@ public final class ViewRefresher {
       if (committed == viewVersion
           || (committed == viewVersion + 1 && DeltaVersions.committedWith(session, path, committed, refreshId))) {
         lastWrites.put(view.name(), new LastWrite(committed, view.definitionHash(), recorded, newestSourceAt,
-            tailBuckets, after));
+            tailBuckets, written.viewAfter()));
         warmSnapshot(view, path);
       } else {
         lastWrites.remove(view.name());
@@ -282,11 +259,47 @@ public final class ViewRefresher {
           + "; " + changed.size() + " of " + view.windowBuckets() + " buckets changed");
       return new ViewRefresh(view.name(), refreshId, started, Instant.now(), ViewRefresh.SUCCEEDED,
           full ? ViewRefresh.FULL : ViewRefresh.INCREMENTAL, reason, recorded, windowStart, changed.size(),
-          written, newestSourceAt, view.definitionHash(), "");
+          rowsWritten, newestSourceAt, view.definitionHash(), "");
     } finally {
       session.conf().set(ADAPTIVE_EXECUTION, adaptive);
       livePartial.ifPresent(Dataset::unpersist); // a no-op for a local relation
     }
+  }
+
+  /** What a kept refresh's commit replaced, and the view's rows after it when they are all known (for {@link LastWrite}). */
+  private record Written(List<Object> buckets, Optional<Map<Object, List<Row>>> viewAfter) {}
+
+  /** One commit: the whole view replaced by {@code fresh}. */
+  private Written replaceAll(List<Row> fresh, org.apache.spark.sql.types.StructType schema, String bucketColumn, String refreshId,
+      String path) {
+    session.createDataFrame(fresh, schema).write().format("delta").mode("overwrite").partitionBy(bucketColumn)
+        .option("userMetadata", refreshId).option("overwriteSchema", "true").save(path);
+    int bucketIndex = schema.fieldIndex(bucketColumn);
+    return new Written(fresh.stream().map(row -> row.get(bucketIndex)).distinct().toList(),
+        LastWrite.keepable(LastWrite.byBucket(fresh, bucketIndex)));
+  }
+
+  /**
+   * One commit: of the buckets in {@code scope} (all: empty), those whose rows in {@code fresh}
+   * differ from the table's, and the buckets that left the window. The table's rows are this
+   * instance's memory of its last write ({@code mine}) or else read back.
+   */
+  private Written replaceChanged(List<Row> fresh, org.apache.spark.sql.types.StructType schema, String bucketColumn,
+      String refreshId, String path, Optional<LastWrite> mine, Optional<java.util.Set<Object>> scope, Object windowStartBucket) {
+    int bucketIndex = schema.fieldIndex(bucketColumn);
+    Map<Object, List<Row>> current = mine.flatMap(LastWrite::rowsByBucket)
+        .orElseGet(() -> LastWrite.byBucket(readView(path, bucketColumn, mine.isPresent() ? scope : Optional.empty(),
+            windowStartBucket, schema.fieldNames()), bucketIndex));
+    List<Object> changed = changedBuckets(fresh, LastWrite.within(current, scope, windowStartBucket), bucketIndex);
+    java.util.Set<Object> changedSet = new java.util.HashSet<>(changed);
+    List<Row> changedRows = fresh.stream().filter(row -> changedSet.contains(row.get(bucketIndex))).toList();
+    session.createDataFrame(changedRows, schema).write().format("delta").mode("overwrite").partitionBy(bucketColumn)
+        .option("userMetadata", refreshId).option("replaceWhere", replacePredicate(bucketColumn, changed, windowStartBucket))
+        .save(path);
+    // the view's rows after this commit are known when `current` held all of them (kept, or read
+    // whole), not when only the scope was read back (a view too large to keep)
+    return new Written(changed, mine.isPresent() && mine.get().rowsByBucket().isEmpty() ? Optional.empty()
+        : LastWrite.keepable(LastWrite.afterCommit(current, fresh, changed, bucketIndex, windowStartBucket)));
   }
 
   /**
