@@ -25,7 +25,7 @@ final class JobTimeline extends SparkListener {
   private final Map<Integer, String> sites = new ConcurrentHashMap<>();
   private final Map<Integer, String> callSites = new ConcurrentHashMap<>();
   private final Map<String, long[]> bySite = new ConcurrentHashMap<>();
-  /** Each running job's stages, and its tasks' summed and longest run time (how well it used the cores). */
+  /** Each running job's stages, and its tasks' summed and longest run time and count (how well it used the cores). */
   private final Map<Integer, Integer> jobOfStage = new ConcurrentHashMap<>();
   private final Map<Integer, long[]> taskTimes = new ConcurrentHashMap<>();
   /** Every finished job, to tell the time no job ran (the driver's own work) and what it led to. */
@@ -66,12 +66,8 @@ final class JobTimeline extends SparkListener {
       callSite += " [" + description.lines().findFirst().orElse("") + "]";
     }
     String site = phase != null ? phase : callSite;
-    // the tasks of the job's stages (a stage read from an earlier shuffle still counts)
-    int tasks = scala.collection.JavaConverters.seqAsJavaList(start.stageInfos()).stream()
-        .mapToInt(org.apache.spark.scheduler.StageInfo::numTasks).sum();
-    callSite = tasks + " tasks: " + callSite;
     start.stageIds().foreach(stage -> jobOfStage.put((Integer) stage, start.jobId()));
-    taskTimes.put(start.jobId(), new long[2]);
+    taskTimes.put(start.jobId(), new long[3]);
     startedAt.put(start.jobId(), start.time());
     sites.put(start.jobId(), site);
     callSites.put(start.jobId(), callSite);
@@ -91,6 +87,7 @@ final class JobTimeline extends SparkListener {
       synchronized (times) {
         times[0] += end.taskInfo().duration();
         times[1] = Math.max(times[1], end.taskInfo().duration());
+        times[2]++;
       }
     }
   }
@@ -100,9 +97,11 @@ final class JobTimeline extends SparkListener {
     Long started = startedAt.remove(end.jobId());
     String site = sites.remove(end.jobId());
     long[] times = taskTimes.remove(end.jobId());
+    jobOfStage.values().removeIf(job -> job == end.jobId());
     String callSite = callSites.remove(end.jobId());
-    if (times != null && callSite != null) {
-      callSite = String.format(java.util.Locale.ROOT, "tasks busy %d ms, longest %d ms, ", times[0], times[1]) + callSite;
+    if (times != null && callSite != null) { // tasks that ran (a stage an earlier shuffle gave is skipped)
+      callSite = String.format(java.util.Locale.ROOT, "%d tasks, busy %d ms, longest %d ms: ", times[2], times[0], times[1])
+          + callSite;
     }
     if (started != null && site != null) {
       jobs.add(new Job(end.jobId(), started, end.time(), site, callSite));

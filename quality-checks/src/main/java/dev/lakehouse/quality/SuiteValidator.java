@@ -50,7 +50,7 @@ public final class SuiteValidator {
   private static final int PARTIAL_UNEXPECTED = 20;
 
   /** Row-level outcome columns by suite and batch schema, from the first run that gave them all. */
-  private final Map<List<Object>, RowLevelOutcomes> keptOutcomes = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<OutcomesKey, RowLevelOutcomes> keptOutcomes = new java.util.concurrent.ConcurrentHashMap<>();
 
   public Validation validate(Dataset<Row> batch, ExpectationSuite suite, String runId) {
     return validate(batch, suite, runId, Optional.empty());
@@ -120,20 +120,26 @@ public final class SuiteValidator {
   public Dataset<Row> annotateRows(Dataset<Row> batch, ExpectationSuite suite) {
     requireNonNull(batch, "batch is null");
     DeequRun run = DeequRun.of(batch, suite.expectations(), Arrays.asList(batch.columns()));
-    List<Object> key = List.of(suite, batch.schema());
-    RowLevelOutcomes kept = keptOutcomes.get(key);
-    if (kept == null) {
+    OutcomesKey key = new OutcomesKey(suite, batch.schema());
+    Optional<RowLevelOutcomes> kept = Optional.ofNullable(keptOutcomes.get(key));
+    if (kept.isEmpty()) {
       VerificationResult verification = run.execute();
-      Optional<RowLevelOutcomes> outcomes = RowLevelOutcomes.of(verification);
-      outcomes.ifPresent(found -> keptOutcomes.put(key, found));
-      kept = outcomes.orElse(null);
-      if (kept == null) { // this batch's own outcomes (a failed metric fails every row, as Deequ has it)
+      kept = RowLevelOutcomes.of(verification);
+      if (kept.isEmpty()) { // this batch's own outcomes, as Deequ gives them
         return annotate(VerificationResult.rowLevelResultsAsDataFrame(batch.sparkSession(), verification, batch), run,
             suite.expectations());
       }
+      keptOutcomes.put(key, kept.get());
     }
-    return annotate(kept.addTo(batch), run, suite.expectations());
+    return annotate(kept.get().addTo(batch), run, suite.expectations());
   }
+
+  /** Whether {@link #annotateRows} marks a batch of this schema without a Deequ run (a metric pass over it). */
+  public boolean annotatesWithoutARun(org.apache.spark.sql.types.StructType schema, ExpectationSuite suite) {
+    return keptOutcomes.containsKey(new OutcomesKey(suite, schema));
+  }
+
+  private record OutcomesKey(ExpectationSuite suite, org.apache.spark.sql.types.StructType schema) {}
 
   /** The uniqueness expectations over exactly {@code key}'s columns. */
   private static java.util.Set<Integer> uniqueOn(List<Expectation> expectations, List<String> key) {

@@ -103,6 +103,48 @@ class SuiteValidatorTest {
     assertThat(annotated.columns()).containsExactly("event_id", "user_id", "event_type", "amount", Validation.FAILED_EXPECTATIONS);
   }
 
+  @Test
+  void rowChecksKeptFromABatchNoRowOfWhichMeetsARowConditionMarkTheNextWithoutASparkJob() throws Exception {
+    SuiteValidator validator = new SuiteValidator();
+    ExpectationSuite rows = suite(rowRules());
+    Dataset<Row> noPurchase = spark.createDataFrame(List.of(
+        RowFactory.create("e8", "u8", "search", -5.0),
+        RowFactory.create("e9", "u9", "login", null)), batch.schema());
+    assertThat(failures(validator.annotateRows(noPurchase, rows))).containsOnly(
+        Map.entry("e8", List.of()),
+        Map.entry("e9", List.of(TYPE_IN_SET)));
+
+    spark.sparkContext().setJobGroup("annotate-after-no-purchase", "annotate after a batch without purchases", false);
+    Dataset<Row> annotated;
+    try {
+      annotated = validator.annotateRows(batch, rows);
+    } finally {
+      spark.sparkContext().clearJobGroup();
+    }
+    spark.sparkContext().listenerBus().waitUntilEmpty();
+    assertThat(spark.sparkContext().statusTracker().getJobIdsForGroup("annotate-after-no-purchase")).isEmpty();
+    assertThat(failures(annotated)).containsOnly(
+        Map.entry("e1", List.of()),
+        Map.entry("e2", List.of()),
+        Map.entry("e3", List.of(NOT_NULL_USER)),
+        Map.entry("e4", List.of(USER_LENGTH, TYPE_IN_SET)),
+        Map.entry("e5", List.of(PURCHASE_AMOUNT_PRESENT)),
+        Map.entry("e6", List.of(PURCHASE_AMOUNT_NON_NEGATIVE)),
+        Map.entry("e7", List.of()));
+  }
+
+  @Test
+  void aSuiteWithAUniquenessCheckIsAnnotatedByDeequEachTime() {
+    SuiteValidator validator = new SuiteValidator();
+    ExpectationSuite withUniqueness = suite(rowRules() + ","
+        + "{\"expectation_type\": \"expect_column_values_to_be_unique\", \"kwargs\": {\"column\": \"event_id\"}}");
+    for (int run = 0; run < 2; run++) {
+      Dataset<Row> annotated = validator.annotateRows(batch, withUniqueness);
+      assertThat(failures(annotated)).containsEntry("e3", List.of(NOT_NULL_USER)).containsEntry("e1", List.of());
+      assertThat(validator.annotatesWithoutARun(batch.schema(), withUniqueness)).isFalse();
+    }
+  }
+
   private static Map<String, List<String>> failures(Dataset<Row> annotated) {
     Map<String, List<String>> failures = new HashMap<>();
     annotated.collectAsList().forEach(row -> failures.put(row.getString(0), row.getList(row.fieldIndex(Validation.FAILED_EXPECTATIONS))));

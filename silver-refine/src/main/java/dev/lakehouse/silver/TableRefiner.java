@@ -188,9 +188,18 @@ public final class TableRefiner {
         .drop(ARRIVAL);
   }
 
-  /** The rows that would pass {@link #validate}, without its report (no count or sample queries). */
+  /**
+   * The rows that would pass {@link #validate}, without its report (no count or sample queries);
+   * runs Deequ's metric pass over {@code parsed} until one run gave the row checks to keep (see
+   * {@link #validRowsWithoutARun}).
+   */
   public Dataset<Row> validRows(Dataset<Row> parsed) {
     return withParseErrors(validator.annotateRows(parsed, rowSuite)).where(not(FAILED));
+  }
+
+  /** Whether {@link #validRows} of {@code parsed} is a projection, with no Spark job of its own. */
+  public boolean validRowsWithoutARun(Dataset<Row> parsed) {
+    return validator.annotatesWithoutARun(parsed.schema(), rowSuite);
   }
 
   /**

@@ -104,15 +104,27 @@ final class LiveTail {
       return Optional.empty();
     }
     // the slice is persisted and counted now, so each bronze row is parsed and validated once, not
-    // once per refresh; the row checks are a projection (Deequ's metric pass runs on the first read only)
-    Dataset<Row> valid = refiner.validRows(refiner.parse(bronze)).select(refiner.silverColumnsWithArrival())
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    // once per refresh; the row checks are a projection, except on a read that runs Deequ's metric
+    // pass (the first): that one reads the parsed rows twice, so they are cached for it
+    Dataset<Row> parsed = refiner.parse(bronze);
+    boolean deequRuns = !refiner.validRowsWithoutARun(parsed);
+    if (deequRuns) {
+      parsed = parsed.persist(StorageLevel.MEMORY_AND_DISK());
+    }
+    Dataset<Row> valid = null;
     Row counted;
     try {
+      valid = refiner.validRows(parsed).select(refiner.silverColumnsWithArrival()).persist(StorageLevel.MEMORY_AND_DISK());
       counted = valid.agg(count(lit(1)), max("ingested_at")).first(); // one pass: persists the slice, counts it
     } catch (RuntimeException e) {
-      valid.unpersist();
+      if (valid != null) {
+        valid.unpersist();
+      }
       throw e;
+    } finally {
+      if (deequRuns) {
+        parsed.unpersist();
+      }
     }
     version = bronzeVersion;
     if (counted.getLong(0) == 0) {

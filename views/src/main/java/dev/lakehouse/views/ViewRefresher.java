@@ -45,14 +45,15 @@ import org.slf4j.LoggerFactory;
  * see the old or the new view, never a mix.
  *
  * <p>Not thread-safe; refresh one view at a time per instance (the scheduler never overlaps a
- * view with itself).
+ * view with itself). After a commit, a background thread of the instance has Delta compute the
+ * view table's new file state in the same session.
  */
 public final class ViewRefresher {
 
   private static final Logger LOG = LoggerFactory.getLogger(ViewRefresher.class);
   private static final String ADAPTIVE_EXECUTION = "spark.sql.adaptive.enabled";
-  /** A live tail up to this many rows has its partial aggregates taken into the driver. */
-  private static final long LOCAL_TAIL_ROWS = 1_000_000;
+  /** A live tail up to this many rows has its partial aggregates taken into the driver (a few minutes of a busy topic). */
+  private static final long LOCAL_TAIL_ROWS = 500_000;
   private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
   /** A session of its own, so the {@code source} view of a refresh is not another's. */
@@ -233,12 +234,15 @@ public final class ViewRefresher {
       Dataset<Row> finished = aggregates.finish(livePartial.map(partial -> aggregates.merge(state.unionByName(partial))).orElse(state));
       Optional<Instant> newest = java.util.stream.Stream.of(kept.newestAdded(), tail.flatMap(ViewSources.Tail::newestArrival))
           .flatMap(Optional::stream).max(Instant::compareTo);
-      // the view's new rows, few: computed once, then written from the driver's copy
+      // the view's new rows, compared with the table's in the driver; written from that copy when
+      // a view's size is modest, else recomputed by the write (a large local relation would travel
+      // inside the tasks)
       List<Row> fresh = finished.collectAsList();
       org.apache.spark.sql.types.StructType schema = finished.schema();
       int bucketIndex = schema.fieldIndex(bucketColumn);
-      Written written = full ? replaceAll(fresh, schema, bucketColumn, refreshId, path)
-          : replaceChanged(fresh, schema, bucketColumn, refreshId, path, mine, scope, windowStartBucket);
+      Dataset<Row> toWrite = fresh.size() <= LastWrite.MAX_KEPT_ROWS ? session.createDataFrame(fresh, schema) : finished;
+      Written written = full ? replaceAll(toWrite, fresh, bucketIndex, bucketColumn, refreshId, path)
+          : replaceChanged(toWrite, fresh, bucketIndex, bucketColumn, refreshId, path, mine, scope, windowStartBucket);
       List<Object> changed = written.buckets();
       java.util.Set<Object> replaced = new java.util.HashSet<>(changed);
       long rowsWritten = fresh.stream().filter(row -> replaced.contains(row.get(bucketIndex))).count();
@@ -269,31 +273,29 @@ public final class ViewRefresher {
   /** What a kept refresh's commit replaced, and the view's rows after it when they are all known (for {@link LastWrite}). */
   private record Written(List<Object> buckets, Optional<Map<Object, List<Row>>> viewAfter) {}
 
-  /** One commit: the whole view replaced by {@code fresh}. */
-  private Written replaceAll(List<Row> fresh, org.apache.spark.sql.types.StructType schema, String bucketColumn, String refreshId,
+  /** One commit: the whole view replaced by {@code rows} (whose driver copy is {@code fresh}). */
+  private Written replaceAll(Dataset<Row> rows, List<Row> fresh, int bucketIndex, String bucketColumn, String refreshId,
       String path) {
-    session.createDataFrame(fresh, schema).write().format("delta").mode("overwrite").partitionBy(bucketColumn)
+    rows.write().format("delta").mode("overwrite").partitionBy(bucketColumn)
         .option("userMetadata", refreshId).option("overwriteSchema", "true").save(path);
-    int bucketIndex = schema.fieldIndex(bucketColumn);
     return new Written(fresh.stream().map(row -> row.get(bucketIndex)).distinct().toList(),
         LastWrite.keepable(LastWrite.byBucket(fresh, bucketIndex)));
   }
 
   /**
    * One commit: of the buckets in {@code scope} (all: empty), those whose rows in {@code fresh}
-   * differ from the table's, and the buckets that left the window. The table's rows are this
-   * instance's memory of its last write ({@code mine}) or else read back.
+   * (the driver's copy of {@code rows}) differ from the table's, and the buckets that left the
+   * window. The table's rows are this instance's memory of its last write ({@code mine}) or else
+   * read back.
    */
-  private Written replaceChanged(List<Row> fresh, org.apache.spark.sql.types.StructType schema, String bucketColumn,
-      String refreshId, String path, Optional<LastWrite> mine, Optional<java.util.Set<Object>> scope, Object windowStartBucket) {
-    int bucketIndex = schema.fieldIndex(bucketColumn);
+  private Written replaceChanged(Dataset<Row> rows, List<Row> fresh, int bucketIndex, String bucketColumn, String refreshId,
+      String path, Optional<LastWrite> mine, Optional<java.util.Set<Object>> scope, Object windowStartBucket) {
     Map<Object, List<Row>> current = mine.flatMap(LastWrite::rowsByBucket)
         .orElseGet(() -> LastWrite.byBucket(readView(path, bucketColumn, mine.isPresent() ? scope : Optional.empty(),
-            windowStartBucket, schema.fieldNames()), bucketIndex));
+            windowStartBucket, rows.columns()), bucketIndex));
     List<Object> changed = changedBuckets(fresh, LastWrite.within(current, scope, windowStartBucket), bucketIndex);
-    java.util.Set<Object> changedSet = new java.util.HashSet<>(changed);
-    List<Row> changedRows = fresh.stream().filter(row -> changedSet.contains(row.get(bucketIndex))).toList();
-    session.createDataFrame(changedRows, schema).write().format("delta").mode("overwrite").partitionBy(bucketColumn)
+    rows.where(changed.isEmpty() ? lit(false) : new Column(bucketColumn).isin(changed.toArray())).write().format("delta")
+        .mode("overwrite").partitionBy(bucketColumn)
         .option("userMetadata", refreshId).option("replaceWhere", replacePredicate(bucketColumn, changed, windowStartBucket))
         .save(path);
     // the view's rows after this commit are known when `current` held all of them (kept, or read
@@ -309,10 +311,11 @@ public final class ViewRefresher {
    */
   private void warmSnapshot(ViewDefinition view, String path) {
     snapshotWarmer.execute(() -> {
+      session.sparkContext().clearJobGroup(); // the pool's thread inherited its creator's job properties
       JobPhase.begin(session, "view " + view.name() + ": file state of the new version, for the next refresh");
       try {
         DeltaVersions.latestSnapshot(session, path).numOfFiles();
-      } catch (RuntimeException e) { // only a head start: the next refresh computes it anyway
+      } catch (Exception e) { // only a head start: the next refresh computes it anyway (Scala throws undeclared ones too)
         LOG.debug("view {}: computing the new version's file state failed: {}", view.name(), e.toString());
       } finally {
         JobPhase.end(session);

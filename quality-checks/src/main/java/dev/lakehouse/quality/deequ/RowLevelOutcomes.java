@@ -24,10 +24,11 @@ import scala.collection.JavaConverters;
 /**
  * The per-row outcome of each row-level check of a Deequ run, as the columns Deequ's
  * {@code VerificationResult.rowLevelResultsAsDataFrame} adds (named by check description, true
- * where a row passes). Deequ builds each column from its check's definition alone
- * (completeness: the column is not null; compliance: its predicate), but hands it out only with
- * a computed metric. Kept from one run, the columns mark later batches of the same schema
- * without a metric pass over each: a projection instead of a Spark job.
+ * where a row passes). Deequ builds a row-level constraint's column from the check's definition
+ * alone (completeness: the column is not null; compliance: its predicate), but hands it out only
+ * with a computed metric. Kept from one run, the columns mark later batches of the same schema
+ * without a metric pass over each: a projection instead of a Spark job. Grouped constraints
+ * (uniqueness) are not kept: their column is a window over the batch.
  */
 public final class RowLevelOutcomes {
 
@@ -38,16 +39,20 @@ public final class RowLevelOutcomes {
   }
 
   /**
-   * The outcomes of {@code verification}'s row-level checks; empty when a row-level constraint
-   * came without its column (its metric failed, e.g. on an empty batch: Deequ then fails every
-   * row of that batch, an outcome of that batch's data rather than of the check).
+   * The outcomes of {@code verification}'s row-level checks; empty when one cannot be kept: a
+   * grouped constraint, or a row-level constraint that came without its column (a metric with
+   * no state, as on an empty batch, where Deequ fails every row: an outcome of that batch's data
+   * rather than of the check).
    */
   public static Optional<RowLevelOutcomes> of(VerificationResult verification) {
     Map<String, Column> byCheck = new LinkedHashMap<>();
     for (Map.Entry<Check, CheckResult> entry : JavaConverters.mapAsJavaMap(verification.checkResults()).entrySet()) {
       List<Column> outcomes = new ArrayList<>();
       for (ConstraintResult result : JavaConverters.seqAsJavaList(entry.getValue().constraintResults())) {
-        if (!(result.constraint() instanceof RowLevelConstraint || result.constraint() instanceof RowLevelGroupedConstraint)) {
+        if (result.constraint() instanceof RowLevelGroupedConstraint) {
+          return Optional.empty();
+        }
+        if (!(result.constraint() instanceof RowLevelConstraint)) {
           continue; // a table-level constraint has no per-row outcome
         }
         Optional<Column> column = fullColumn(result);
@@ -69,8 +74,10 @@ public final class RowLevelOutcomes {
     if (result.metric().isEmpty()) {
       return Optional.empty();
     }
+    // a failed metric may still carry its column (Deequ's for a row condition no row meets), and
+    // Deequ marks rows by that column whatever the metric's outcome; so do the kept columns
     Metric<?> metric = result.metric().get();
-    if (!(metric instanceof FullColumn full) || metric.value().isFailure() || full.fullColumn().isEmpty()) {
+    if (!(metric instanceof FullColumn full) || full.fullColumn().isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(full.fullColumn().get());
