@@ -28,6 +28,16 @@ class SuiteValidatorTest {
   private static final String PURCHASE_AMOUNT_PRESENT = "expect_column_values_to_not_be_null(amount)";
   private static final String PURCHASE_AMOUNT_NON_NEGATIVE = "expect_column_values_to_be_between(amount)";
 
+  /** The row rules each row of {@link #batch} breaks, by event id. */
+  private static final Map<String, List<String>> BATCH_FAILURES = Map.of(
+      "e1", List.of(),
+      "e2", List.of(),
+      "e3", List.of(NOT_NULL_USER),
+      "e4", List.of(USER_LENGTH, TYPE_IN_SET),
+      "e5", List.of(PURCHASE_AMOUNT_PRESENT),
+      "e6", List.of(PURCHASE_AMOUNT_NON_NEGATIVE),
+      "e7", List.of());
+
   private static SparkSession spark;
   private static Dataset<Row> batch;
 
@@ -56,14 +66,7 @@ class SuiteValidatorTest {
 
     Map<String, List<String>> failures = new HashMap<>();
     validation.rows().collectAsList().forEach(row -> failures.put(row.getString(0), row.getList(row.fieldIndex(Validation.FAILED_EXPECTATIONS))));
-    assertThat(failures).containsOnly(
-        Map.entry("e1", List.of()),
-        Map.entry("e2", List.of()),
-        Map.entry("e3", List.of(NOT_NULL_USER)),
-        Map.entry("e4", List.of(USER_LENGTH, TYPE_IN_SET)),
-        Map.entry("e5", List.of(PURCHASE_AMOUNT_PRESENT)),
-        Map.entry("e6", List.of(PURCHASE_AMOUNT_NON_NEGATIVE)),
-        Map.entry("e7", List.of()));
+    assertThat(failures).containsExactlyInAnyOrderEntriesOf(BATCH_FAILURES);
     assertThat(validation.rows().columns()).containsExactly("event_id", "user_id", "event_type", "amount", Validation.FAILED_EXPECTATIONS);
     // row-level failures quarantine rows; they do not gate the batch
     assertThat(validation.gatePassed()).isTrue();
@@ -73,29 +76,14 @@ class SuiteValidatorTest {
   void annotateRowsKeepsDeequsRowChecksFromItsFirstRunAndMarksLaterBatchesWithoutASparkJob() throws Exception {
     SuiteValidator validator = new SuiteValidator();
     ExpectationSuite rows = suite(rowRules());
-    assertThat(failures(validator.annotateRows(batch, rows))).containsOnly(
-        Map.entry("e1", List.of()),
-        Map.entry("e2", List.of()),
-        Map.entry("e3", List.of(NOT_NULL_USER)),
-        Map.entry("e4", List.of(USER_LENGTH, TYPE_IN_SET)),
-        Map.entry("e5", List.of(PURCHASE_AMOUNT_PRESENT)),
-        Map.entry("e6", List.of(PURCHASE_AMOUNT_NON_NEGATIVE)),
-        Map.entry("e7", List.of()));
+    assertThat(failures(validator.annotateRows(batch, rows))).containsExactlyInAnyOrderEntriesOf(BATCH_FAILURES);
 
     // a later batch: no purchase at all, so no row meets the amount rules' row condition
     Dataset<Row> later = spark.createDataFrame(List.of(
         RowFactory.create("e8", null, "search", -5.0),
         RowFactory.create("e9", "u9", "login", null),
         RowFactory.create("e10", "u10", "page_view", 3.0)), batch.schema());
-    spark.sparkContext().setJobGroup("annotate-later", "annotate a later batch", false);
-    Dataset<Row> annotated;
-    try {
-      annotated = validator.annotateRows(later, rows);
-    } finally {
-      spark.sparkContext().clearJobGroup();
-    }
-    spark.sparkContext().listenerBus().waitUntilEmpty();
-    assertThat(spark.sparkContext().statusTracker().getJobIdsForGroup("annotate-later")).isEmpty();
+    Dataset<Row> annotated = annotatedWithoutASparkJob(validator, later, rows);
     assertThat(failures(annotated)).containsOnly(
         Map.entry("e8", List.of(NOT_NULL_USER)),
         Map.entry("e9", List.of(TYPE_IN_SET)),
@@ -114,23 +102,8 @@ class SuiteValidatorTest {
         Map.entry("e8", List.of()),
         Map.entry("e9", List.of(TYPE_IN_SET)));
 
-    spark.sparkContext().setJobGroup("annotate-after-no-purchase", "annotate after a batch without purchases", false);
-    Dataset<Row> annotated;
-    try {
-      annotated = validator.annotateRows(batch, rows);
-    } finally {
-      spark.sparkContext().clearJobGroup();
-    }
-    spark.sparkContext().listenerBus().waitUntilEmpty();
-    assertThat(spark.sparkContext().statusTracker().getJobIdsForGroup("annotate-after-no-purchase")).isEmpty();
-    assertThat(failures(annotated)).containsOnly(
-        Map.entry("e1", List.of()),
-        Map.entry("e2", List.of()),
-        Map.entry("e3", List.of(NOT_NULL_USER)),
-        Map.entry("e4", List.of(USER_LENGTH, TYPE_IN_SET)),
-        Map.entry("e5", List.of(PURCHASE_AMOUNT_PRESENT)),
-        Map.entry("e6", List.of(PURCHASE_AMOUNT_NON_NEGATIVE)),
-        Map.entry("e7", List.of()));
+    Dataset<Row> annotated = annotatedWithoutASparkJob(validator, batch, rows);
+    assertThat(failures(annotated)).containsExactlyInAnyOrderEntriesOf(BATCH_FAILURES);
   }
 
   @Test
@@ -143,6 +116,22 @@ class SuiteValidatorTest {
       assertThat(failures(annotated)).containsEntry("e3", List.of(NOT_NULL_USER)).containsEntry("e1", List.of());
       assertThat(validator.annotatesWithoutARun(batch.schema(), withUniqueness)).isFalse();
     }
+  }
+
+  /** {@code validator.annotateRows(rows, suite)}, checking that building it started no Spark job. */
+  private static Dataset<Row> annotatedWithoutASparkJob(SuiteValidator validator, Dataset<Row> rows, ExpectationSuite suite)
+      throws java.util.concurrent.TimeoutException {
+    String group = "annotate-" + java.util.UUID.randomUUID();
+    spark.sparkContext().setJobGroup(group, "annotate rows", false);
+    Dataset<Row> annotated;
+    try {
+      annotated = validator.annotateRows(rows, suite);
+    } finally {
+      spark.sparkContext().clearJobGroup();
+    }
+    spark.sparkContext().listenerBus().waitUntilEmpty();
+    assertThat(spark.sparkContext().statusTracker().getJobIdsForGroup(group)).isEmpty();
+    return annotated;
   }
 
   private static Map<String, List<String>> failures(Dataset<Row> annotated) {
