@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import dev.lakehouse.core.LakehouseException;
 import dev.lakehouse.core.definitions.SilverTableDefinition;
+import dev.lakehouse.core.storage.DeltaVersions;
 import io.delta.tables.DeltaTable;
 import java.util.ArrayList;
 import java.util.List;
@@ -163,7 +164,7 @@ final class SilverTableSchema {
    * also counts the table's files and bytes, a reconstruction of its whole state each batch.
    */
   private Map<String, String> properties() {
-    Snapshot snapshot = dev.lakehouse.core.storage.DeltaVersions.latestSnapshot(spark, path);
+    Snapshot snapshot = DeltaVersions.latestSnapshot(spark, path);
     return scala.collection.JavaConverters.mapAsJavaMap(snapshot.metadata().configuration());
   }
 

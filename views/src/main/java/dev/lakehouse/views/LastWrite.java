@@ -47,6 +47,24 @@ record LastWrite(long viewVersion, String definitionHash, Map<String, Long> sour
     return byBucket;
   }
 
+  /**
+   * The buckets whose rows differ between a view's new rows and its table's, in any order (both a
+   * view's size, small: compared here rather than by two Spark except-alls and their shuffles).
+   */
+  static List<Object> changedBuckets(List<Row> fresh, List<Row> current, int bucketIndex) {
+    Map<Object, List<Row>> freshByBucket = byBucket(fresh, bucketIndex);
+    Map<Object, List<Row>> currentByBucket = byBucket(current, bucketIndex);
+    Set<Object> buckets = new java.util.HashSet<>(freshByBucket.keySet());
+    buckets.addAll(currentByBucket.keySet());
+    return buckets.stream().filter(bucket -> !counted(freshByBucket.getOrDefault(bucket, List.of()))
+        .equals(counted(currentByBucket.getOrDefault(bucket, List.of())))).toList();
+  }
+
+  /** Each distinct row and how often it occurs. */
+  private static Map<Row, Long> counted(List<Row> rows) {
+    return rows.stream().collect(java.util.stream.Collectors.groupingBy(row -> row, java.util.stream.Collectors.counting()));
+  }
+
   /** The rows, if there are at most {@link #MAX_KEPT_ROWS} of them. */
   static Optional<Map<Object, List<Row>>> keepable(Map<Object, List<Row>> rowsByBucket) {
     return rowsByBucket.values().stream().mapToLong(List::size).sum() > MAX_KEPT_ROWS ? Optional.empty()

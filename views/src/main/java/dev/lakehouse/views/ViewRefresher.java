@@ -293,7 +293,7 @@ public final class ViewRefresher {
     Map<Object, List<Row>> current = mine.flatMap(LastWrite::rowsByBucket)
         .orElseGet(() -> LastWrite.byBucket(readView(path, bucketColumn, mine.isPresent() ? scope : Optional.empty(),
             windowStartBucket, rows.columns()), bucketIndex));
-    List<Object> changed = changedBuckets(fresh, LastWrite.within(current, scope, windowStartBucket), bucketIndex);
+    List<Object> changed = LastWrite.changedBuckets(fresh, LastWrite.within(current, scope, windowStartBucket), bucketIndex);
     rows.where(changed.isEmpty() ? lit(false) : new Column(bucketColumn).isin(changed.toArray())).write().format("delta")
         .mode("overwrite").partitionBy(bucketColumn)
         .option("userMetadata", refreshId).option("replaceWhere", replacePredicate(bucketColumn, changed, windowStartBucket))
@@ -345,27 +345,6 @@ public final class ViewRefresher {
 
   private static Dataset<Row> within(Dataset<Row> rows, String bucketColumn, Optional<java.util.Set<Object>> buckets) {
     return buckets.map(set -> rows.where(set.isEmpty() ? lit(false) : new Column(bucketColumn).isin(set.toArray()))).orElse(rows);
-  }
-
-  /**
-   * The buckets whose rows differ between a view's new rows and its table's (both a view's size,
-   * small: compared here rather than by two Spark except-alls and their shuffles).
-   */
-  static List<Object> changedBuckets(List<Row> fresh, List<Row> current, int bucketIndex) {
-    Map<Object, Map<Row, Long>> freshByBucket = byBucket(fresh, bucketIndex);
-    Map<Object, Map<Row, Long>> currentByBucket = byBucket(current, bucketIndex);
-    java.util.Set<Object> buckets = new java.util.HashSet<>(freshByBucket.keySet());
-    buckets.addAll(currentByBucket.keySet());
-    return buckets.stream().filter(bucket -> !java.util.Objects.equals(freshByBucket.get(bucket), currentByBucket.get(bucket)))
-        .toList();
-  }
-
-  private static Map<Object, Map<Row, Long>> byBucket(List<Row> rows, int bucketIndex) {
-    Map<Object, Map<Row, Long>> byBucket = new java.util.HashMap<>();
-    for (Row row : rows) {
-      byBucket.computeIfAbsent(row.get(bucketIndex), bucket -> new java.util.HashMap<>()).merge(row, 1L, Long::sum);
-    }
-    return byBucket;
   }
 
   /** The buckets of partial aggregates (a row per bucket and group, few: made distinct here, not by another shuffle). */

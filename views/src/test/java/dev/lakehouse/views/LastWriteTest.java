@@ -24,6 +24,19 @@ class LastWriteTest {
   }
 
   @Test
+  void changedBucketsAreThoseWhoseRowsDifferInAnyWayButOrder() {
+    List<Row> current = List.of(row(NINE, "view", 1), row(TEN, "view", 2), row(TEN, "buy", 3), row(ELEVEN, "view", 4),
+        row(ELEVEN, "view", 4));
+    List<Row> fresh = List.of(row(TEN, "buy", 3), row(TEN, "view", 2), // same rows, other order
+        row(ELEVEN, "view", 4), // one of two equal rows gone
+        row(NINE, "view", 5)); // a count changed
+    assertThat(LastWrite.changedBuckets(fresh, current, 0)).containsExactlyInAnyOrder(NINE, ELEVEN);
+    assertThat(LastWrite.changedBuckets(List.of(row(TEN, "view", 2)), List.of(), 0)).as("a new bucket").containsExactly(TEN);
+    assertThat(LastWrite.changedBuckets(List.of(), List.of(row(TEN, "view", 2)), 0)).as("a bucket gone").containsExactly(TEN);
+    assertThat(LastWrite.changedBuckets(current, current, 0)).isEmpty();
+  }
+
+  @Test
   void withinKeepsTheScopesBucketsFromTheWindowsStart() {
     Map<Object, List<Row>> view = LastWrite.byBucket(
         List.of(row(NINE, "view", 1), row(TEN, "view", 2), row(TEN, "buy", 3), row(ELEVEN, "view", 4)), 0);
