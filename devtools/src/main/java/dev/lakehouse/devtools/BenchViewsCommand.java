@@ -111,7 +111,7 @@ final class BenchViewsCommand implements Callable<Integer> {
     JobTimeline timeline = JobTimeline.listenTo(spark);
     ViewRefresh incremental;
     long compiled; // classes of query code compiled during the timed refresh (a warm service compiles few)
-    try {
+    try (DriverSampler sampler = DriverSampler.ofCurrentThread()) {
       long compiledBefore = CodegenMetrics.METRIC_COMPILATION_TIME().getCount();
       incremental = print("incremental refresh", refresher.refresh(view));
       compiled = CodegenMetrics.METRIC_COMPILATION_TIME().getCount() - compiledBefore;

@@ -42,22 +42,34 @@ final class LiveTail {
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LiveTail.class);
 
-  /** @param newest the newest bronze arrival among its (valid) rows */
-  private record Slice(Dataset<Row> rows, Instant newest, long count) {}
+  /**
+   * The driver keeps the arrivals ({@link TailArrivals}, 49 bytes a row) of up to this many tail
+   * rows; a longer tail is deduped by Spark.
+   */
+  static final long MAX_ARRIVALS = 1_000_000;
+
+  /**
+   * @param newest the newest bronze arrival among its (valid) rows
+   * @param arrivals its rows' keys and order of arrival, when they fit in {@link #MAX_ARRIVALS}
+   */
+  private record Slice(Dataset<Row> rows, Instant newest, long count, Optional<TailArrivals> arrivals) {}
 
   private final SparkSession spark;
   private final String bronzePath;
   private final TableRefiner refiner;
+  private final SilverKeyIndex keyIndex;
   private final Deque<Slice> slices = new ArrayDeque<>();
   private long version = -1;
   private Optional<Instant> newestKept = Optional.empty();
   /** Whether the last read took only the files bronze's new commits added (else: the snapshot). */
   private boolean readAppendedFiles;
 
-  LiveTail(SparkSession spark, String bronzePath, TableRefiner refiner) {
+  /** @param keyIndex silver's keys of the same table (its hashes are the arrivals') */
+  LiveTail(SparkSession spark, String bronzePath, TableRefiner refiner, SilverKeyIndex keyIndex) {
     this.spark = spark;
     this.bronzePath = bronzePath;
     this.refiner = refiner;
+    this.keyIndex = keyIndex;
   }
 
   /** Valid parsed bronze rows at {@code bronzeVersion} ingested at or after {@code cutoff} (all without one). */
@@ -112,10 +124,27 @@ final class LiveTail {
       parsed = parsed.persist(StorageLevel.MEMORY_AND_DISK());
     }
     Dataset<Row> valid = null;
-    Row counted;
+    long rowCount;
+    Optional<Long> newestMicros;
+    Optional<TailArrivals> arrivals = Optional.empty();
     try {
       valid = refiner.validRows(parsed).select(refiner.silverColumnsWithArrival()).persist(StorageLevel.MEMORY_AND_DISK());
-      counted = valid.agg(count(lit(1)), max("ingested_at")).first(); // one pass: persists the slice, counts it
+      // one pass persists the slice and counts it; the arrivals come with it when bronze's file
+      // statistics promise they fit (else, once counted, from the cache when they do)
+      long budget = MAX_ARRIVALS - slices.stream().mapToLong(slice -> slice.arrivals().map(TailArrivals::size).orElse(0)).sum();
+      if (appended.map(files -> atMostRows(files) <= budget).orElse(false)) {
+        arrivals = Optional.of(TailArrivals.of(valid, keyIndex));
+        rowCount = arrivals.get().size();
+        newestMicros = arrivals.get().newestIngestedAt();
+      } else {
+        Row counted = valid.agg(count(lit(1)), max("ingested_at")).first();
+        rowCount = counted.getLong(0);
+        newestMicros = counted.isNullAt(1) ? Optional.empty()
+            : Optional.of(org.apache.spark.sql.catalyst.util.DateTimeUtils.fromJavaTimestamp(counted.getTimestamp(1)));
+        if (rowCount > 0 && rowCount <= budget) {
+          arrivals = Optional.of(TailArrivals.of(valid, keyIndex));
+        }
+      }
     } catch (RuntimeException e) {
       if (valid != null) {
         valid.unpersist();
@@ -127,16 +156,16 @@ final class LiveTail {
       }
     }
     version = bronzeVersion;
-    if (counted.getLong(0) == 0) {
+    if (rowCount == 0) {
       valid.unpersist();
       return Optional.empty();
     }
     // the kept rows end at their newest valid arrival: a later batch of only invalid rows is read
     // again by a fallback read, and dropped again
-    Instant newestAt = counted.getTimestamp(1).toInstant();
-    slices.addLast(new Slice(valid, newestAt, counted.getLong(0)));
+    Instant newestAt = Instant.EPOCH.plus(newestMicros.orElseThrow(), java.time.temporal.ChronoUnit.MICROS);
+    slices.addLast(new Slice(valid, newestAt, rowCount, arrivals));
     newestKept = Optional.of(newestAt);
-    LOG.debug("live tail: {} valid new bronze rows up to {} (bronze version {}), {} slices", counted.getLong(0), newestAt,
+    LOG.debug("live tail: {} valid new bronze rows up to {} (bronze version {}), {} slices", rowCount, newestAt,
         bronzeVersion, slices.size());
     return Optional.of(valid);
   }
@@ -198,6 +227,31 @@ final class LiveTail {
     Dataset<Row> bronze = spark.read().format("delta").option("versionAsOf", bronzeVersion).load(bronzePath);
     return newestKept.map(after -> bronze.where(onOrAfterDate(after).and(col("ingested_at").gt(lit(Timestamp.from(after))))))
         .orElse(bronze);
+  }
+
+  /** At most how many rows bronze's {@code files} hold, from their statistics (unbounded without). */
+  private static long atMostRows(List<AddFile> files) {
+    long rows = 0;
+    for (AddFile file : files) {
+      scala.Option<Object> records = file.numLogicalRecords();
+      if (records.isEmpty()) {
+        return Long.MAX_VALUE;
+      }
+      rows += (Long) records.get();
+    }
+    return rows;
+  }
+
+  /**
+   * The arrivals of the kept rows ingested at or after {@code cutoff} (all without one): the
+   * rows {@link #rows} gave with the same cutoff. Empty when a slice kept none (too many rows).
+   */
+  synchronized Optional<TailArrivals> arrivals(Optional<Instant> cutoff) {
+    if (slices.stream().anyMatch(slice -> slice.arrivals().isEmpty())) {
+      return Optional.empty();
+    }
+    long fromMicros = cutoff.map(at -> org.apache.spark.sql.catalyst.util.DateTimeUtils.instantToMicros(at)).orElse(Long.MIN_VALUE);
+    return Optional.of(TailArrivals.concat(slices.stream().map(slice -> slice.arrivals().orElseThrow()).toList(), fromMicros));
   }
 
   synchronized boolean lastReadAppendedFiles() {

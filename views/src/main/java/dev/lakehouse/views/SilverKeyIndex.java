@@ -7,6 +7,7 @@ import dev.lakehouse.core.definitions.SilverTableDefinition;
 import java.nio.ByteBuffer;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -103,13 +104,24 @@ final class SilverKeyIndex {
    * {@link #withHashes}), those silver has on the same date at {@code silverVersion}.
    */
   synchronized Optional<List<Row>> known(long silverVersion, List<Row> candidates) {
+    int[] days = candidates.stream().mapToInt(row -> row.getInt(0)).toArray();
+    long[] highs = candidates.stream().mapToLong(row -> row.getLong(1)).toArray();
+    long[] lows = candidates.stream().mapToLong(row -> row.getLong(2)).toArray();
+    return known(silverVersion, days, highs, lows).map(known -> known.stream().mapToObj(candidates::get).toList());
+  }
+
+  /** As {@link #known(long, List)}, of hashed keys in arrays: the positions of the known ones. */
+  synchronized Optional<BitSet> known(long silverVersion, int[] days, long[] highs, long[] lows) {
     advanceTo(silverVersion);
     Set<Integer> missing = new TreeSet<>();
     long now = System.nanoTime();
-    for (Row row : candidates) {
-      lastAsked.put(row.getInt(0), now);
-      if (!byDay.containsKey(row.getInt(0))) {
-        missing.add(row.getInt(0));
+    Set<Integer> asked = new java.util.HashSet<>();
+    for (int day : days) {
+      if (asked.add(day)) {
+        lastAsked.put(day, now);
+      }
+      if (!byDay.containsKey(day)) {
+        missing.add(day);
       }
     }
     forgetIdle(now);
@@ -119,15 +131,14 @@ final class SilverKeyIndex {
     if (!missing.isEmpty() && !read(silverVersion, missing)) {
       return Optional.empty();
     }
-    List<Row> known = new ArrayList<>();
-    for (Row row : candidates) {
-      if (byDay.get(row.getInt(0)).contains(row.getLong(1), row.getLong(2))) {
-        known.add(row);
+    BitSet known = new BitSet(days.length);
+    for (int i = 0; i < days.length; i++) {
+      if (byDay.get(days[i]).contains(highs[i], lows[i])) {
+        known.set(i);
       }
     }
     return Optional.of(known);
   }
-
 
   synchronized int datesRead() {
     return datesRead;

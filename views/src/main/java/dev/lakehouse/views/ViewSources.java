@@ -63,9 +63,10 @@ final class ViewSources {
       String bronze = locations.bronze(refiner.table().source());
       if (refiner.table().isAppend()) {
         String silver = locations.silver(refiner.table().name());
-        tables.put(refiner.table().name(), new TableSource(refiner, silver, bronze, new LiveTail(spark, bronze, refiner),
-            new SilverKeyIndex(refiner.table().key(), version -> silverAt(refiner, silver, version),
-                (from, to) -> changeFeed(silver, from, to), keyIndexBytes(refiners))));
+        SilverKeyIndex keyIndex = new SilverKeyIndex(refiner.table().key(), version -> silverAt(refiner, silver, version),
+            (from, to) -> changeFeed(silver, from, to), keyIndexBytes(refiners));
+        tables.put(refiner.table().name(), new TableSource(refiner, silver, bronze, new LiveTail(spark, bronze, refiner, keyIndex),
+            keyIndex));
       } else if (refiner.table().eventTime().isPresent()) {
         tables.put(refiner.table().name(), new TableSource(refiner, locations.silver(refiner.table().name()), bronze, null,
             null));
@@ -159,15 +160,28 @@ final class ViewSources {
       return Optional.empty();
     }
     TableSource table = of(source);
-    Dataset<Row> tailRows = table.liveTail().rows(versions.get(BRONZE), tailCutoff(table));
-    return Optional.of(new Tail(dedupedTail(source, table, tailRows, versions, fromDate), table.liveTail().newestValid(),
+    Optional<Instant> cutoff = tailCutoff(table);
+    Dataset<Row> tailRows = table.liveTail().rows(versions.get(BRONZE), cutoff);
+    return Optional.of(new Tail(dedupedTail(source, table, tailRows, cutoff, versions, fromDate), table.liveTail().newestValid(),
         table.liveTail().keptRows()));
   }
 
-  private Dataset<Row> dedupedTail(String source, TableSource table, Dataset<Row> tailRows, Map<String, Long> versions,
-      LocalDate fromDate) {
+  private Dataset<Row> dedupedTail(String source, TableSource table, Dataset<Row> tailRows, Optional<Instant> cutoff,
+      Map<String, Long> versions, LocalDate fromDate) {
     TableRefiner refiner = table.refiner();
     SilverKeyIndex index = table.keyIndex();
+    // the driver's arrivals tell which rows to drop without a job; Spark's window where they cannot
+    Optional<List<Row>> drops = table.liveTail().arrivals(cutoff)
+        .flatMap(arrivals -> arrivals.drops((int) fromDate.toEpochDay(),
+            (days, highs, lows) -> index.known(versions.get(SILVER), days, highs, lows)));
+    if (drops.isPresent()) {
+      if (drops.get().isEmpty()) {
+        return tailRows.select(refiner.silverColumns());
+      }
+      List<String> identity = List.of(TailArrivals.IDENTITY.fieldNames());
+      return tailRows.join(org.apache.spark.sql.functions.broadcast(spark.createDataFrame(drops.get(), TailArrivals.IDENTITY)),
+          scala.collection.JavaConverters.asScalaBuffer(identity).toSeq(), "left_anti").select(refiner.silverColumns());
+    }
     List<Row> candidates = index.withHashes(tailRows)
         .where(col(SilverTableDefinition.EVENT_DATE).geq(lit(java.sql.Date.valueOf(fromDate))).and(index.keyed()))
         .select(SilverKeyIndex.DAY, SilverKeyIndex.HIGH, SilverKeyIndex.LOW).collectAsList();

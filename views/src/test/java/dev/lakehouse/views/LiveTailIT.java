@@ -53,7 +53,8 @@ class LiveTailIT {
   void holdsEachValidBronzeRecordOnceWhateverTheCommitsDid() throws java.io.IOException {
     String bronze = root.resolve("bronze").toString();
     LiveTail tail = new LiveTail(spark, bronze,
-        new TableRefiner(BuiltInPipeline.events(), SuiteLoader.load("silver_events", Optional.empty())));
+        new TableRefiner(BuiltInPipeline.events(), SuiteLoader.load("silver_events", Optional.empty())),
+        new SilverKeyIndex(List.of("event_id"), version -> spark.emptyDataFrame(), (from, to) -> Optional.empty(), 1 << 20));
     List<String> valid = new ArrayList<>();
 
     valid.addAll(append(bronze, 1, 5, 1)); // the first read: the whole table
@@ -118,6 +119,8 @@ class LiveTailIT {
     }
     Set<String> distinct = new HashSet<>(ids);
     assertThat(distinct).as("no record twice").hasSameSizeAs(ids);
+    assertThat(tail.arrivals(cutoff)).as("the driver's arrivals are of the same rows").hasValueSatisfying(
+        arrivals -> assertThat(arrivals.size()).isEqualTo(ids.size()));
     return ids;
   }
 
