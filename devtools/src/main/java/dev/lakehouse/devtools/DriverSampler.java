@@ -20,6 +20,7 @@ final class DriverSampler implements AutoCloseable {
 
   private final Thread sampled;
   private final Map<String, Integer> byFrame = new HashMap<>();
+  private final Map<String, Integer> byTask = new HashMap<>();
   private final Thread sampler;
   private volatile boolean running = true;
   private int samples;
@@ -58,6 +59,18 @@ final class DriverSampler implements AutoCloseable {
       synchronized (byFrame) {
         byFrame.merge(ours + "  |  " + theirs, 1, Integer::sum);
         samples++;
+        for (Map.Entry<Thread, StackTraceElement[]> worker : Thread.getAllStackTraces().entrySet()) {
+          if (worker.getKey().getName().startsWith("Executor task launch") && worker.getValue().length > 0
+              && worker.getKey().getState() == Thread.State.RUNNABLE) {
+            StackTraceElement[] frames = worker.getValue();
+            StringBuilder path = new StringBuilder();
+            for (int i = 0; i < Math.min(4, frames.length); i++) {
+              path.append(frames[i].getClassName().substring(frames[i].getClassName().lastIndexOf('.') + 1)).append('.')
+                  .append(frames[i].getMethodName()).append(i < 3 ? " < " : "");
+            }
+            byTask.merge(path.toString(), 1, Integer::sum);
+          }
+        }
       }
       try {
         Thread.sleep(1);
@@ -81,6 +94,9 @@ final class DriverSampler implements AutoCloseable {
     synchronized (byFrame) {
       System.out.printf("driver samples (~1 ms each): %d%n", samples);
       byFrame.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(60)
+          .forEach(entry -> System.out.printf("  %5d  %s%n", entry.getValue(), entry.getKey()));
+      System.out.println("task threads' top frames:");
+      byTask.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(60)
           .forEach(entry -> System.out.printf("  %5d  %s%n", entry.getValue(), entry.getKey()));
     }
   }

@@ -47,6 +47,7 @@ final class LiveTail {
    * rows; a longer tail is deduped by Spark.
    */
   static final long MAX_ARRIVALS = 1_000_000;
+  private static final String COMPRESSED = "spark.sql.inMemoryColumnarStorage.compressed";
 
   /**
    * @param newest the newest bronze arrival among its (valid) rows
@@ -127,6 +128,11 @@ final class LiveTail {
     long rowCount;
     Optional<Long> newestMicros;
     Optional<TailArrivals> arrivals = Optional.empty();
+    // a slice is cached uncompressed: compressing took ~40% of the job that parses and caches new
+    // rows, and it is read by every refresh; a tail is an hour or two of bronze (spilled to disk
+    // past memory). Spark reads the setting when the cache is built, in the job below.
+    String compressed = spark.conf().get(COMPRESSED, "true");
+    spark.conf().set(COMPRESSED, "false");
     try {
       valid = refiner.validRows(parsed).select(refiner.silverColumnsWithArrival()).persist(StorageLevel.MEMORY_AND_DISK());
       // one pass persists the slice and counts it; the arrivals come with it when bronze's file
@@ -151,6 +157,7 @@ final class LiveTail {
       }
       throw e;
     } finally {
+      spark.conf().set(COMPRESSED, compressed);
       if (deequRuns) {
         parsed.unpersist();
       }

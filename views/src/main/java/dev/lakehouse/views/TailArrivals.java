@@ -9,19 +9,15 @@ import dev.lakehouse.core.definitions.SilverTableDefinition;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * Of each row of a live-tail slice, in the driver: its key's hashes ({@link SilverKeyIndex}), its
@@ -35,13 +31,9 @@ import org.apache.spark.sql.types.StructType;
  */
 final class TailArrivals {
 
-  /** Columns of {@link #drops}' rows: what identifies a tail row. */
+  /** The Kafka coordinates of a tail row, which with its ingest time identify it. */
   static final String PARTITION = "_bronze_partition";
   static final String OFFSET = "_bronze_offset";
-  static final StructType IDENTITY = new StructType()
-      .add(SilverTableDefinition.INGESTED_AT, DataTypes.TimestampType, false)
-      .add(PARTITION, DataTypes.IntegerType, false)
-      .add(OFFSET, DataTypes.LongType, false);
   private static final int ENTRY_BYTES = 49;
   /** A null time or date sorts first, as Spark's ascending order puts nulls. */
   private static final long NULL_TIME = Long.MIN_VALUE;
@@ -142,36 +134,43 @@ final class TailArrivals {
   }
 
   /**
-   * The identities ({@link #IDENTITY}) of the rows to drop so that what is left is each key's first
+   * The rows to drop so that what is left is each key's first
    * arrival, minus keys silver holds on the row's date (asked of {@code silver} for rows from
    * {@code fromDay} on, days since 1970; earlier rows are outside the window). Empty when it cannot
    * tell: a row without a key, two rows of a key in the same place of the order, or silver could
    * not say.
    */
-  Optional<List<Row>> drops(int fromDay, KnownKeys silver) {
+  Optional<Drops> drops(int fromDay, KnownKeys silver) {
     if (keyed.cardinality() != size()) {
       return Optional.empty(); // Spark's window puts null keys in a group of their own kind; rare enough to leave to it
     }
-    Map<Key, Integer> firsts = new HashMap<>(size() * 2);
+    // each key's first arrival so far, by open addressing on its hashes: slot -> row + 1 (0: free)
+    int[] firstOf = new int[Integer.highestOneBit(Math.max(1, size()) * 2) * 2];
+    int mask = firstOf.length - 1;
     BitSet dropped = new BitSet(size());
     for (int row = 0; row < size(); row++) {
-      Key key = new Key(highs[row], lows[row]);
-      Integer first = firsts.putIfAbsent(key, row);
-      if (first != null) {
-        int order = compareArrival(row, first);
-        if (order == 0) {
-          return Optional.empty();
-        }
-        dropped.set(order < 0 ? first : row);
-        if (order < 0) {
-          firsts.put(key, row);
-        }
+      int slot = (int) (highs[row] ^ (highs[row] >>> 32)) & mask;
+      while (firstOf[slot] != 0 && (highs[firstOf[slot] - 1] != highs[row] || lows[firstOf[slot] - 1] != lows[row])) {
+        slot = (slot + 1) & mask;
+      }
+      if (firstOf[slot] == 0) {
+        firstOf[slot] = row + 1;
+        continue;
+      }
+      int first = firstOf[slot] - 1;
+      int order = compareArrival(row, first);
+      if (order == 0) {
+        return Optional.empty();
+      }
+      dropped.set(order < 0 ? first : row);
+      if (order < 0) {
+        firstOf[slot] = row + 1;
       }
     }
     List<Integer> candidates = new ArrayList<>();
-    for (int row : firsts.values()) {
-      if (days[row] >= fromDay) {
-        candidates.add(row);
+    for (int slot : firstOf) {
+      if (slot != 0 && days[slot - 1] >= fromDay) {
+        candidates.add(slot - 1);
       }
     }
     int[] candidateDays = new int[candidates.size()];
@@ -188,11 +187,66 @@ final class TailArrivals {
       return Optional.empty();
     }
     known.get().stream().forEach(i -> dropped.set(candidates.get(i)));
-    List<Row> identities = new ArrayList<>(dropped.cardinality());
-    dropped.stream().forEach(row -> identities.add(RowFactory.create(
-        java.sql.Timestamp.from(java.time.Instant.EPOCH.plus(ingestedAt[row], java.time.temporal.ChronoUnit.MICROS)),
-        partitions[row], offsets[row])));
-    return Optional.of(identities);
+    Integer[] order = dropped.stream().boxed().toArray(Integer[]::new);
+    java.util.Arrays.sort(order, (a, b) -> compareIdentity(a, b));
+    Drops drops = new Drops(new long[order.length], new int[order.length], new long[order.length]);
+    for (int i = 0; i < order.length; i++) {
+      drops.ingestedAt[i] = ingestedAt[order[i]];
+      drops.partitions[i] = partitions[order[i]];
+      drops.offsets[i] = offsets[order[i]];
+    }
+    return Optional.of(drops);
+  }
+
+  private int compareIdentity(int a, int b) {
+    int order = Long.compare(ingestedAt[a], ingestedAt[b]);
+    if (order == 0) {
+      order = Integer.compare(partitions[a], partitions[b]);
+    }
+    return order != 0 ? order : Long.compare(offsets[a], offsets[b]);
+  }
+
+  /**
+   * Tail rows to drop, by identity (ingest time in microseconds, Kafka partition and offset), in
+   * sorted primitive arrays: a filter's tasks get them as a few arrays, not a join's broadcast.
+   */
+  record Drops(long[] ingestedAt, int[] partitions, long[] offsets) implements java.io.Serializable {
+
+    int size() {
+      return offsets.length;
+    }
+
+    boolean contains(long micros, int partition, long offset) {
+      int low = 0;
+      int high = offsets.length - 1;
+      while (low <= high) {
+        int middle = (low + high) >>> 1;
+        int order = Long.compare(ingestedAt[middle], micros);
+        if (order == 0) {
+          order = Integer.compare(partitions[middle], partition);
+        }
+        if (order == 0) {
+          order = Long.compare(offsets[middle], offset);
+        }
+        if (order == 0) {
+          return true;
+        }
+        if (order < 0) {
+          low = middle + 1;
+        } else {
+          high = middle - 1;
+        }
+      }
+      return false;
+    }
+
+    /** Whether a tail row (its {@code ingested_at} and Kafka coordinates) is one of these. */
+    Column matches() {
+      org.apache.spark.sql.api.java.UDF3<Long, Integer, Long, Boolean> among = (micros, partition, offset) ->
+          contains(micros, partition, offset);
+      return org.apache.spark.sql.functions.udf(among, DataTypes.BooleanType)
+          .apply(expr("unix_micros(" + SilverTableDefinition.INGESTED_AT + ")"), col(PARTITION), col(OFFSET));
+    }
   }
 
   /** The order of arrival, as the tail's {@code row_number} window orders it: negative when {@code a} came first. */
@@ -206,8 +260,6 @@ final class TailArrivals {
     }
     return order != 0 ? order : Long.compare(offsets[a], offsets[b]);
   }
-
-  private record Key(long high, long low) {}
 
   /** Hashed rows to one array per partition, {@value #ENTRY_BYTES} bytes a row. */
   private static final class Pack implements MapPartitionsFunction<Row, byte[]> {

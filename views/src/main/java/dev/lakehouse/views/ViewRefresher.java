@@ -52,6 +52,7 @@ public final class ViewRefresher {
 
   private static final Logger LOG = LoggerFactory.getLogger(ViewRefresher.class);
   private static final String ADAPTIVE_EXECUTION = "spark.sql.adaptive.enabled";
+  private static final String SHUFFLE_PARTITIONS = "spark.sql.shuffle.partitions";
   /** A live tail up to this many rows has its partial aggregates taken into the driver (a few minutes of a busy topic). */
   private static final long LOCAL_TAIL_ROWS = 500_000;
   private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
@@ -82,10 +83,6 @@ public final class ViewRefresher {
   /** @param tables the refine rules of every silver table a view may read */
   public ViewRefresher(SparkSession spark, TableLocations locations, List<TableRefiner> tables) {
     this.session = TrustedSessions.newSession(requireNonNull(spark, "spark is null"));
-    // the live tail's slices are cached once and read by every refresh: compressing them took
-    // ~40% of the job that parses and caches new rows (a tail holds an hour or two of bronze,
-    // spilled to disk past memory), and uncompressed they are faster to read too
-    session.conf().set("spark.sql.inMemoryColumnarStorage.compressed", "false");
     this.locations = requireNonNull(locations, "locations is null");
     this.sources = new ViewSources(session, locations, tables);
     this.status = new ViewStatusLog(session, locations);
@@ -210,6 +207,10 @@ public final class ViewRefresher {
     // them (~100 ms each, twice the jobs), more than it saves here; silver-sized work above keeps it
     String adaptive = session.conf().get(ADAPTIVE_EXECUTION);
     session.conf().set(ADAPTIVE_EXECUTION, "false");
+    // and small shuffles need no more partitions than there are cores (each is a task to launch)
+    String shufflePartitions = session.conf().get(SHUFFLE_PARTITIONS);
+    session.conf().set(SHUFFLE_PARTITIONS, String.valueOf(Math.max(1,
+        Math.min(Integer.parseInt(shufflePartitions), session.sparkContext().defaultParallelism()))));
     Optional<Dataset<Row>> livePartial = Optional.empty();
     try {
       JobPhase.begin(session, "view " + view.name() + ": live tail");
@@ -270,6 +271,7 @@ public final class ViewRefresher {
           rowsWritten, newestSourceAt, view.definitionHash(), "");
     } finally {
       session.conf().set(ADAPTIVE_EXECUTION, adaptive);
+      session.conf().set(SHUFFLE_PARTITIONS, shufflePartitions);
       livePartial.ifPresent(Dataset::unpersist); // a no-op for a local relation
     }
   }

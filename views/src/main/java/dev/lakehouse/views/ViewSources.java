@@ -55,6 +55,9 @@ final class ViewSources {
   private final SparkSession spark;
   private final TableLocations locations;
   private final Map<String, TableSource> tables = new TreeMap<>();
+  /** The run log's version that {@link #lastRunStarts} were read at. */
+  private long runLogVersion = -1;
+  private final Map<String, Optional<Instant>> lastRunStarts = new java.util.HashMap<>();
 
   ViewSources(SparkSession spark, TableLocations locations, List<TableRefiner> refiners) {
     this.spark = requireNonNull(spark, "spark is null");
@@ -171,16 +174,12 @@ final class ViewSources {
     TableRefiner refiner = table.refiner();
     SilverKeyIndex index = table.keyIndex();
     // the driver's arrivals tell which rows to drop without a job; Spark's window where they cannot
-    Optional<List<Row>> drops = table.liveTail().arrivals(cutoff)
+    Optional<TailArrivals.Drops> drops = table.liveTail().arrivals(cutoff)
         .flatMap(arrivals -> arrivals.drops((int) fromDate.toEpochDay(),
             (days, highs, lows) -> index.known(versions.get(SILVER), days, highs, lows)));
     if (drops.isPresent()) {
-      if (drops.get().isEmpty()) {
-        return tailRows.select(refiner.silverColumns());
-      }
-      List<String> identity = List.of(TailArrivals.IDENTITY.fieldNames());
-      return tailRows.join(org.apache.spark.sql.functions.broadcast(spark.createDataFrame(drops.get(), TailArrivals.IDENTITY)),
-          scala.collection.JavaConverters.asScalaBuffer(identity).toSeq(), "left_anti").select(refiner.silverColumns());
+      Dataset<Row> kept = drops.get().size() == 0 ? tailRows : tailRows.where(org.apache.spark.sql.functions.not(drops.get().matches()));
+      return kept.select(refiner.silverColumns());
     }
     List<Row> candidates = index.withHashes(tailRows)
         .where(col(SilverTableDefinition.EVENT_DATE).geq(lit(java.sql.Date.valueOf(fromDate))).and(index.keyed()))
@@ -341,15 +340,26 @@ final class ViewSources {
     return lastSilverRunStart(table.table().name()).map(start -> start.minus(TAIL_MARGIN));
   }
 
-  private Optional<Instant> lastSilverRunStart(String table) {
+  /**
+   * The start of the table's last successful silver run, from the run log; remembered per run-log
+   * version, so refreshes between silver runs do not query the log again.
+   */
+  private synchronized Optional<Instant> lastSilverRunStart(String table) {
     String runs = locations.system(RunLog.TABLE);
-    if (!DeltaTable.isDeltaTable(spark, runs)) {
+    long version = DeltaVersions.latest(spark, runs);
+    if (version < 0) {
       return Optional.empty();
     }
-    Row last = spark.read().format("delta").load(runs)
-        .where(col("job").equalTo(SilverRefine.JOB).and(col("status").equalTo("succeeded"))
-            .and(col("scope").startsWith(SilverRefine.scopePrefix(table))))
-        .agg(org.apache.spark.sql.functions.max("started_at")).first();
-    return last.isNullAt(0) ? Optional.empty() : Optional.of(last.getTimestamp(0).toInstant());
+    if (version != runLogVersion) {
+      lastRunStarts.clear();
+      runLogVersion = version;
+    }
+    return lastRunStarts.computeIfAbsent(table, name -> {
+      Row last = spark.read().format("delta").option("versionAsOf", version).load(runs)
+          .where(col("job").equalTo(SilverRefine.JOB).and(col("status").equalTo("succeeded"))
+              .and(col("scope").startsWith(SilverRefine.scopePrefix(name))))
+          .agg(org.apache.spark.sql.functions.max("started_at")).first();
+      return last.isNullAt(0) ? Optional.empty() : Optional.of(last.getTimestamp(0).toInstant());
+    });
   }
 }

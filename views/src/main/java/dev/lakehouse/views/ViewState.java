@@ -38,9 +38,16 @@ final class ViewState {
   /** Delta operations that rewrite or delete files without changing rows. */
   private static final java.util.Set<String> MAINTENANCE = java.util.Set.of("OPTIMIZE", "VACUUM START", "VACUUM END");
 
+  /** A state up to this size in files is cached (see {@link #at}). */
+  private static final long MAX_CACHED_BYTES = 64L << 20;
+
   private final SparkSession session;
   private final TableLocations locations;
   private final ViewSources sources;
+  /** Per state table, the version {@link #at} last read, when cached. */
+  private final java.util.Map<String, CachedVersion> cachedVersions = new java.util.HashMap<>();
+
+  private record CachedVersion(long version, Dataset<Row> rows) {}
 
   ViewState(SparkSession session, TableLocations locations, ViewSources sources) {
     this.session = session;
@@ -172,11 +179,28 @@ final class ViewState {
         .collectAsList().stream().allMatch(row -> MAINTENANCE.contains(row.getString(0)));
   }
 
-  /** The state at {@code version}; empty when that version can no longer be read (vacuumed, or gone). */
+  /**
+   * The state at {@code version}; empty when that version can no longer be read (vacuumed, or gone).
+   * A modest state is cached, per view, at the version last asked for: refreshes in a row mostly
+   * continue from the same version (silver changes hourly, views refresh every few minutes), and
+   * a cached version needs neither Delta's snapshot of it nor a scan.
+   */
   private Optional<Dataset<Row>> at(String path, long version) {
+    CachedVersion cached = cachedVersions.get(path);
+    if (cached != null && cached.version() == version) {
+      return Optional.of(cached.rows());
+    }
     try {
       Dataset<Row> state = session.read().format("delta").option("versionAsOf", version).load(path);
       state.schema(); // resolves the snapshot: fails here when the version is gone
+      if (cached != null) {
+        cached.rows().unpersist();
+        cachedVersions.remove(path);
+      }
+      if (state.queryExecution().analyzed().stats().sizeInBytes().longValue() <= MAX_CACHED_BYTES) {
+        state = state.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+        cachedVersions.put(path, new CachedVersion(version, state));
+      }
       return Optional.of(state);
     } catch (Exception e) { // Delta's exceptions are thrown undeclared by Scala code
       if (e instanceof org.apache.spark.sql.AnalysisException || e instanceof IllegalArgumentException

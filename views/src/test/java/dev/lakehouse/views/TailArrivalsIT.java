@@ -59,6 +59,10 @@ class TailArrivalsIT {
     String identity() {
       return AT.plusSeconds(ingested) + "/" + partition + "/" + offset;
     }
+
+    long micros() {
+      return org.apache.spark.sql.catalyst.util.DateTimeUtils.instantToMicros(AT.plusSeconds(ingested));
+    }
   }
 
   @Test
@@ -97,10 +101,19 @@ class TailArrivalsIT {
     TailArrivals arrivals = TailArrivals.concat(List.of(of(first), of(second)), Long.MIN_VALUE);
     assertThat(arrivals.size()).isEqualTo(14);
 
-    List<Row> drops = arrivals.drops((int) DAY.toEpochDay(), silver).orElseThrow();
+    TailArrivals.Drops drops = arrivals.drops((int) DAY.toEpochDay(), silver).orElseThrow();
 
-    assertThat(drops.stream().map(TailArrivalsIT::identity).toList()).containsExactlyInAnyOrderElementsOf(
-        List.of(aLater, bLater, cSecond, cThird, withKafkaTime, inSilver, inSilverLater).stream().map(Arrival::identity).toList());
+    List<Arrival> all = new ArrayList<>(first);
+    all.addAll(second);
+    List<Arrival> dropped = List.of(aLater, bLater, cSecond, cThird, withKafkaTime, inSilver, inSilverLater);
+    assertThat(all.stream().filter(arrival -> drops.contains(arrival.micros(), arrival.partition(), arrival.offset())))
+        .containsExactlyInAnyOrderElementsOf(dropped);
+    assertThat(drops.size()).isEqualTo(dropped.size());
+    // the filter a refresh applies to the tail's rows leaves the others
+    Dataset<Row> tail = spark.createDataFrame(all.stream().map(Arrival::row).toList(), SCHEMA);
+    assertThat(tail.where(org.apache.spark.sql.functions.not(drops.matches())).collectAsList().stream()
+        .map(TailArrivalsIT::identity).toList()).containsExactlyInAnyOrderElementsOf(
+            all.stream().filter(arrival -> !dropped.contains(arrival)).map(Arrival::identity).toList());
     assertThat(asked).as("each key's first arrival from the window's first day on is asked about, once").hasSize(7)
         .doesNotContain(hashKey("f", DAY.minusDays(1)));
   }
@@ -114,7 +127,7 @@ class TailArrivalsIT {
 
     assertThat(arrivals.size()).isOne();
     assertThat(arrivals.drops((int) DAY.toEpochDay(), (days, highs, lows) -> Optional.of(new BitSet()))).as(
-        "the later row is the first arrival the tail still has").hasValue(List.of());
+        "the later row is the first arrival the tail still has").hasValueSatisfying(drops -> assertThat(drops.size()).isZero());
   }
 
   @Test
@@ -140,7 +153,8 @@ class TailArrivalsIT {
     return hashes.getInt(0) + "/" + hashes.getLong(1) + "/" + hashes.getLong(2);
   }
 
-  private static String identity(Row drop) {
-    return drop.getTimestamp(0).toInstant() + "/" + drop.getInt(1) + "/" + drop.getLong(2);
+  private static String identity(Row row) {
+    return row.getTimestamp(row.fieldIndex("ingested_at")).toInstant() + "/" + row.getInt(row.fieldIndex(TailArrivals.PARTITION))
+        + "/" + row.getLong(row.fieldIndex(TailArrivals.OFFSET));
   }
 }
