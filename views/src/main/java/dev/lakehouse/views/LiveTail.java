@@ -42,16 +42,11 @@ final class LiveTail {
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LiveTail.class);
 
-  /**
-   * The driver keeps the arrivals ({@link TailArrivals}, 49 bytes a row) of up to this many tail
-   * rows; a longer tail is deduped by Spark.
-   */
-  static final long MAX_ARRIVALS = 1_000_000;
   private static final String COMPRESSED = "spark.sql.inMemoryColumnarStorage.compressed";
 
   /**
    * @param newest the newest bronze arrival among its (valid) rows
-   * @param arrivals its rows' keys and order of arrival, when they fit in {@link #MAX_ARRIVALS}
+   * @param arrivals its rows' keys and order of arrival, when they fit in the driver's limit
    */
   private record Slice(Dataset<Row> rows, Instant newest, long count, Optional<TailArrivals> arrivals) {}
 
@@ -59,18 +54,24 @@ final class LiveTail {
   private final String bronzePath;
   private final TableRefiner refiner;
   private final SilverKeyIndex keyIndex;
+  /** The most rows whose arrivals the slices keep, all together. */
+  private final long maxArrivals;
   private final Deque<Slice> slices = new ArrayDeque<>();
   private long version = -1;
   private Optional<Instant> newestKept = Optional.empty();
   /** Whether the last read took only the files bronze's new commits added (else: the snapshot). */
   private boolean readAppendedFiles;
 
-  /** @param keyIndex silver's keys of the same table (its hashes are the arrivals') */
-  LiveTail(SparkSession spark, String bronzePath, TableRefiner refiner, SilverKeyIndex keyIndex) {
+  /**
+   * @param keyIndex silver's keys of the same table (its hashes are the arrivals')
+   * @param maxArrivals the most rows whose arrivals ({@link TailArrivals}) the driver keeps
+   */
+  LiveTail(SparkSession spark, String bronzePath, TableRefiner refiner, SilverKeyIndex keyIndex, long maxArrivals) {
     this.spark = spark;
     this.bronzePath = bronzePath;
     this.refiner = refiner;
     this.keyIndex = keyIndex;
+    this.maxArrivals = maxArrivals;
   }
 
   /** Valid parsed bronze rows at {@code bronzeVersion} ingested at or after {@code cutoff} (all without one). */
@@ -128,16 +129,16 @@ final class LiveTail {
     long rowCount;
     Optional<Long> newestMicros;
     Optional<TailArrivals> arrivals = Optional.empty();
-    // a slice is cached uncompressed: compressing took ~40% of the job that parses and caches new
-    // rows, and it is read by every refresh; a tail is an hour or two of bronze (spilled to disk
-    // past memory). Spark reads the setting when the cache is built, in the job below.
+    // a slice is cached uncompressed: compressing took about a third of the job that parses and
+    // caches new rows, and every refresh reads the slice; a tail is an hour or two of bronze
+    // (spilled to disk past memory). Spark reads the setting when it builds the cache, below.
     String compressed = spark.conf().get(COMPRESSED, "true");
     spark.conf().set(COMPRESSED, "false");
     try {
       valid = refiner.validRows(parsed).select(refiner.silverColumnsWithArrival()).persist(StorageLevel.MEMORY_AND_DISK());
       // one pass persists the slice and counts it; the arrivals come with it when bronze's file
       // statistics promise they fit (else, once counted, from the cache when they do)
-      long budget = MAX_ARRIVALS - slices.stream().mapToLong(slice -> slice.arrivals().map(TailArrivals::size).orElse(0)).sum();
+      long budget = maxArrivals - slices.stream().mapToLong(slice -> slice.arrivals().map(TailArrivals::size).orElse(0)).sum();
       if (appended.map(files -> atMostRows(files) <= budget).orElse(false)) {
         arrivals = Optional.of(TailArrivals.of(valid, keyIndex));
         rowCount = arrivals.get().size();

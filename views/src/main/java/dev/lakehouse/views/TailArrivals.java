@@ -23,9 +23,9 @@ import org.apache.spark.sql.types.DataTypes;
  * Of each row of a live-tail slice, in the driver: its key's hashes ({@link SilverKeyIndex}), its
  * event date, and its place in the order of arrival (ingest time, Kafka time, partition, offset),
  * 49 bytes a row. From them the driver finds which tail rows are not their key's first arrival or
- * have a key silver already holds, so a refresh drops exactly those with a broadcast anti-join of
- * a few rows instead of shuffling and sorting the whole tail by key ({@code row_number} over a
- * window) every time. Rows are identified by their ingest time and Kafka coordinates; a key
+ * have a key silver already holds, so a refresh drops exactly those with a filter ({@link Drops})
+ * instead of shuffling and sorting the whole tail by key ({@code row_number} over a window) every
+ * time. Rows are identified by their ingest time and Kafka coordinates; a key
  * whose rows cannot be told apart that way, or a row without a key, makes {@link #drops} decline
  * (the caller dedupes with Spark instead).
  */
@@ -34,6 +34,7 @@ final class TailArrivals {
   /** The Kafka coordinates of a tail row, which with its ingest time identify it. */
   static final String PARTITION = "_bronze_partition";
   static final String OFFSET = "_bronze_offset";
+  private static final String KAFKA_TIME = "_bronze_kafka_timestamp";
   private static final int ENTRY_BYTES = 49;
   /** A null time or date sorts first, as Spark's ascending order puts nulls. */
   private static final long NULL_TIME = Long.MIN_VALUE;
@@ -68,7 +69,7 @@ final class TailArrivals {
     Column micros = expr("unix_micros(" + SilverTableDefinition.INGESTED_AT + ")");
     List<byte[]> packed = index.withHashes(rows)
         .select(coalesce(col(SilverKeyIndex.DAY), lit(NO_DAY)), col(SilverKeyIndex.HIGH), col(SilverKeyIndex.LOW),
-            index.keyed(), micros, coalesce(expr("unix_micros(_bronze_kafka_timestamp)"), lit(NULL_TIME)),
+            index.keyed(), micros, coalesce(expr("unix_micros(" + KAFKA_TIME + ")"), lit(NULL_TIME)),
             col(PARTITION), col(OFFSET))
         .mapPartitions(new Pack(), Encoders.BINARY()).collectAsList();
     TailArrivals arrivals = new TailArrivals(packed.stream().mapToInt(bytes -> bytes.length / ENTRY_BYTES).sum());

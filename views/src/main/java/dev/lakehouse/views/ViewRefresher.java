@@ -53,8 +53,6 @@ public final class ViewRefresher {
   private static final Logger LOG = LoggerFactory.getLogger(ViewRefresher.class);
   private static final String ADAPTIVE_EXECUTION = "spark.sql.adaptive.enabled";
   private static final String SHUFFLE_PARTITIONS = "spark.sql.shuffle.partitions";
-  /** A live tail up to this many rows has its partial aggregates taken into the driver (a few minutes of a busy topic). */
-  private static final long LOCAL_TAIL_ROWS = 500_000;
   private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
   /** A session of its own, so the {@code source} view of a refresh is not another's. */
@@ -63,17 +61,13 @@ public final class ViewRefresher {
   private final ViewSources sources;
   private final ViewStatusLog status;
   private final ViewState state;
+  private final TailLimits tailLimits;
   /** Each view's query taken apart, by definition hash (analysis only, no data read). */
   private final Map<String, PartialAggregates.Decomposition> decompositions = new java.util.HashMap<>();
   /** Per view, what this instance's last kept-aggregate refresh wrote (its tail's buckets may change as the tail moves on). */
   private final Map<String, LastWrite> lastWrites = new java.util.HashMap<>();
-  /** Computes a view table's file state after a commit, off the next refresh's path (see {@link #warmSnapshot}). */
-  private final java.util.concurrent.ThreadPoolExecutor snapshotWarmer = new java.util.concurrent.ThreadPoolExecutor(1, 1, 30,
-      java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), task -> {
-        Thread thread = new Thread(task, "view-snapshot-warmer");
-        thread.setDaemon(true);
-        return thread;
-      });
+  /** Computes a view table's file state after a commit, off the next refresh's path. */
+  private final SnapshotWarmer snapshotWarmer;
 
   /** Over the built-in {@code events} table (tests and tools). */
   public ViewRefresher(SparkSession spark, LakehouseConfig config, ExpectationSuite silverSuite) {
@@ -82,12 +76,18 @@ public final class ViewRefresher {
 
   /** @param tables the refine rules of every silver table a view may read */
   public ViewRefresher(SparkSession spark, TableLocations locations, List<TableRefiner> tables) {
+    this(spark, locations, tables, TailLimits.DEFAULT);
+  }
+
+  /** @param tailLimits how much of a live tail is handled in the driver */
+  ViewRefresher(SparkSession spark, TableLocations locations, List<TableRefiner> tables, TailLimits tailLimits) {
     this.session = TrustedSessions.newSession(requireNonNull(spark, "spark is null"));
     this.locations = requireNonNull(locations, "locations is null");
-    this.sources = new ViewSources(session, locations, tables);
+    this.tailLimits = requireNonNull(tailLimits, "tailLimits is null");
+    this.sources = new ViewSources(session, locations, tables, tailLimits);
     this.status = new ViewStatusLog(session, locations);
     this.state = new ViewState(session, locations, sources);
-    snapshotWarmer.allowCoreThreadTimeOut(true); // no idle thread kept per refresher
+    this.snapshotWarmer = new SnapshotWarmer(session);
   }
 
   public String viewTable(String view) {
@@ -220,7 +220,7 @@ public final class ViewRefresher {
       // the tail's partial aggregates hold no more values than the tail has rows: for a tail of a
       // few minutes, taken into the driver and handed back as a local relation, they need no cache
       // and give their buckets without another job; a longer tail's stay on the executors, cached
-      boolean smallTail = tail.map(rows -> rows.atMostRows() <= LOCAL_TAIL_ROWS).orElse(true);
+      boolean smallTail = tail.map(rows -> rows.atMostRows() <= tailLimits.localPartialRows()).orElse(true);
       livePartial = live.map(aggregates::partial).map(partial -> smallTail ? local(partial) : partial.cache());
       boolean full = why != null || kept.rebuilt();
       String bucketColumn = view.bucket().column();
@@ -260,7 +260,7 @@ public final class ViewRefresher {
           || (committed == viewVersion + 1 && DeltaVersions.committedWith(session, path, committed, refreshId))) {
         lastWrites.put(view.name(), new LastWrite(committed, view.definitionHash(), recorded, newestSourceAt,
             tailBuckets, written.viewAfter()));
-        warmSnapshot(view, path);
+        snapshotWarmer.warm("view " + view.name() + ": file state of the new version, for the next refresh", path);
       } else {
         lastWrites.remove(view.name());
       }
@@ -308,25 +308,6 @@ public final class ViewRefresher {
     // whole), not when only the scope was read back (a view too large to keep)
     return new Written(changed, mine.isPresent() && mine.get().rowsByBucket().isEmpty() ? Optional.empty()
         : LastWrite.keepable(LastWrite.afterCommit(current, fresh, changed, bucketIndex, windowStartBucket)));
-  }
-
-  /**
-   * Has Delta compute the view table's newest snapshot state (its files, a Spark job) now, in the
-   * background: the next refresh's replace needs it, and Delta computes it once per version, so
-   * that refresh finds it done (~0.2 s off its path) as long as no other writer commits between.
-   */
-  private void warmSnapshot(ViewDefinition view, String path) {
-    snapshotWarmer.execute(() -> {
-      session.sparkContext().clearJobGroup(); // the pool's thread inherited its creator's job properties
-      JobPhase.begin(session, "view " + view.name() + ": file state of the new version, for the next refresh");
-      try {
-        DeltaVersions.latestSnapshot(session, path).numOfFiles();
-      } catch (Exception e) { // only a head start: the next refresh computes it anyway (Scala throws undeclared ones too)
-        LOG.debug("view {}: computing the new version's file state failed: {}", view.name(), e.toString());
-      } finally {
-        JobPhase.end(session);
-      }
-    });
   }
 
   /** The last successful refresh as the status table records it (none without a view table). */

@@ -59,7 +59,7 @@ final class ViewSources {
   private long runLogVersion = -1;
   private final Map<String, Optional<Instant>> lastRunStarts = new java.util.HashMap<>();
 
-  ViewSources(SparkSession spark, TableLocations locations, List<TableRefiner> refiners) {
+  ViewSources(SparkSession spark, TableLocations locations, List<TableRefiner> refiners, TailLimits limits) {
     this.spark = requireNonNull(spark, "spark is null");
     this.locations = requireNonNull(locations, "locations is null");
     for (TableRefiner refiner : refiners) {
@@ -68,8 +68,8 @@ final class ViewSources {
         String silver = locations.silver(refiner.table().name());
         SilverKeyIndex keyIndex = new SilverKeyIndex(refiner.table().key(), version -> silverAt(refiner, silver, version),
             (from, to) -> changeFeed(silver, from, to), keyIndexBytes(refiners));
-        tables.put(refiner.table().name(), new TableSource(refiner, silver, bronze, new LiveTail(spark, bronze, refiner, keyIndex),
-            keyIndex));
+        LiveTail liveTail = new LiveTail(spark, bronze, refiner, keyIndex, limits.driverArrivals());
+        tables.put(refiner.table().name(), new TableSource(refiner, silver, bronze, liveTail, keyIndex));
       } else if (refiner.table().eventTime().isPresent()) {
         tables.put(refiner.table().name(), new TableSource(refiner, locations.silver(refiner.table().name()), bronze, null,
             null));

@@ -54,7 +54,8 @@ class LiveTailIT {
     String bronze = root.resolve("bronze").toString();
     LiveTail tail = new LiveTail(spark, bronze,
         new TableRefiner(BuiltInPipeline.events(), SuiteLoader.load("silver_events", Optional.empty())),
-        new SilverKeyIndex(List.of("event_id"), version -> spark.emptyDataFrame(), (from, to) -> Optional.empty(), 1 << 20));
+        new SilverKeyIndex(List.of("event_id"), version -> spark.emptyDataFrame(), (from, to) -> Optional.empty(), 1 << 20),
+        TailLimits.DEFAULT.driverArrivals());
     List<String> valid = new ArrayList<>();
 
     valid.addAll(append(bronze, 1, 5, 1)); // the first read: the whole table
