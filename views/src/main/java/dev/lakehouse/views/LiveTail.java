@@ -131,9 +131,11 @@ final class LiveTail {
     Optional<TailArrivals> arrivals = Optional.empty();
     // a slice is cached uncompressed: compressing took about a third of the job that parses and
     // caches new rows, and every refresh reads the slice; a tail is an hour or two of bronze
-    // (spilled to disk past memory). Spark reads the setting when it builds the cache, below.
+    // (spilled to disk past memory). Spark takes the setting at persist() or when it builds the
+    // cache, both below.
     String compressed = spark.conf().get(COMPRESSED, "true");
     spark.conf().set(COMPRESSED, "false");
+    boolean kept = false;
     try {
       valid = refiner.validRows(parsed).select(refiner.silverColumnsWithArrival()).persist(StorageLevel.MEMORY_AND_DISK());
       // one pass persists the slice and counts it; the arrivals come with it when bronze's file
@@ -152,12 +154,11 @@ final class LiveTail {
           arrivals = Optional.of(TailArrivals.of(valid, keyIndex));
         }
       }
-    } catch (RuntimeException e) {
-      if (valid != null) {
+      kept = true;
+    } finally {
+      if (!kept && valid != null) { // whatever failed, even the driver's memory
         valid.unpersist();
       }
-      throw e;
-    } finally {
       spark.conf().set(COMPRESSED, compressed);
       if (deequRuns) {
         parsed.unpersist();

@@ -43,7 +43,8 @@ final class TailArrivals {
   private final int[] days;
   private final long[] highs;
   private final long[] lows;
-  private final BitSet keyed;
+  /** Rows with their whole key and identity (ingest time, partition, offset). */
+  private final BitSet complete;
   private final long[] ingestedAt;
   private final long[] kafkaTime;
   private final int[] partitions;
@@ -53,7 +54,7 @@ final class TailArrivals {
     days = new int[size];
     highs = new long[size];
     lows = new long[size];
-    keyed = new BitSet(size);
+    complete = new BitSet(size);
     ingestedAt = new long[size];
     kafkaTime = new long[size];
     partitions = new int[size];
@@ -67,10 +68,14 @@ final class TailArrivals {
    */
   static TailArrivals of(Dataset<Row> rows, SilverKeyIndex index) {
     Column micros = expr("unix_micros(" + SilverTableDefinition.INGESTED_AT + ")");
+    // a row without its ingest time or Kafka coordinates cannot be told apart: flagged, not packed as 0
+    Column identified = col(SilverTableDefinition.INGESTED_AT).isNotNull().and(col(PARTITION).isNotNull())
+        .and(col(OFFSET).isNotNull());
     List<byte[]> packed = index.withHashes(rows)
         .select(coalesce(col(SilverKeyIndex.DAY), lit(NO_DAY)), col(SilverKeyIndex.HIGH), col(SilverKeyIndex.LOW),
-            index.keyed(), micros, coalesce(expr("unix_micros(" + KAFKA_TIME + ")"), lit(NULL_TIME)),
-            col(PARTITION), col(OFFSET))
+            index.keyed().and(identified), coalesce(micros, lit(NULL_TIME)),
+            coalesce(expr("unix_micros(" + KAFKA_TIME + ")"), lit(NULL_TIME)), coalesce(col(PARTITION), lit(0)),
+            coalesce(col(OFFSET), lit(0L)))
         .mapPartitions(new Pack(), Encoders.BINARY()).collectAsList();
     TailArrivals arrivals = new TailArrivals(packed.stream().mapToInt(bytes -> bytes.length / ENTRY_BYTES).sum());
     int at = 0;
@@ -80,7 +85,7 @@ final class TailArrivals {
         arrivals.days[at] = entries.getInt();
         arrivals.highs[at] = entries.getLong();
         arrivals.lows[at] = entries.getLong();
-        arrivals.keyed.set(at, entries.get() != 0);
+        arrivals.complete.set(at, entries.get() != 0);
         arrivals.ingestedAt[at] = entries.getLong();
         arrivals.kafkaTime[at] = entries.getLong();
         arrivals.partitions[at] = entries.getInt();
@@ -116,7 +121,7 @@ final class TailArrivals {
           all.days[to] = part.days[from];
           all.highs[to] = part.highs[from];
           all.lows[to] = part.lows[from];
-          all.keyed.set(to, part.keyed.get(from));
+          all.complete.set(to, part.complete.get(from));
           all.ingestedAt[to] = part.ingestedAt[from];
           all.kafkaTime[to] = part.kafkaTime[from];
           all.partitions[to] = part.partitions[from];
@@ -138,12 +143,12 @@ final class TailArrivals {
    * The rows to drop so that what is left is each key's first
    * arrival, minus keys silver holds on the row's date (asked of {@code silver} for rows from
    * {@code fromDay} on, days since 1970; earlier rows are outside the window). Empty when it cannot
-   * tell: a row without a key, two rows of a key in the same place of the order, or silver could
-   * not say.
+   * tell: a row without a key or identity, two rows of a key in the same place of the order, two
+   * dropped rows with one identity, or silver could not say.
    */
   Optional<Drops> drops(int fromDay, KnownKeys silver) {
-    if (keyed.cardinality() != size()) {
-      return Optional.empty(); // Spark's window puts null keys in a group of their own kind; rare enough to leave to it
+    if (complete.cardinality() != size()) {
+      return Optional.empty(); // Spark's window groups null keys too, and a row without an identity cannot be dropped alone
     }
     // each key's first arrival so far, by open addressing on its hashes: slot -> row + 1 (0: free)
     int[] firstOf = new int[Integer.highestOneBit(Math.max(1, size()) * 2) * 2];
@@ -190,6 +195,11 @@ final class TailArrivals {
     known.get().stream().forEach(i -> dropped.set(candidates.get(i)));
     Integer[] order = dropped.stream().boxed().toArray(Integer[]::new);
     java.util.Arrays.sort(order, (a, b) -> compareIdentity(a, b));
+    for (int i = 1; i < order.length; i++) {
+      if (compareIdentity(order[i - 1], order[i]) == 0) {
+        return Optional.empty(); // one Kafka record in a bronze table twice: the filter could not tell them apart
+      }
+    }
     Drops drops = new Drops(new long[order.length], new int[order.length], new long[order.length]);
     for (int i = 0; i < order.length; i++) {
       drops.ingestedAt[i] = ingestedAt[order[i]];
@@ -209,7 +219,8 @@ final class TailArrivals {
 
   /**
    * Tail rows to drop, by identity (ingest time in microseconds, Kafka partition and offset), in
-   * sorted primitive arrays: a filter's tasks get them as a few arrays, not a join's broadcast.
+   * sorted primitive arrays: a few thousand rows travel inside the filter's tasks at little cost,
+   * where a join would broadcast them with a job of its own.
    */
   record Drops(long[] ingestedAt, int[] partitions, long[] offsets) implements java.io.Serializable {
 
@@ -244,7 +255,7 @@ final class TailArrivals {
     /** Whether a tail row (its {@code ingested_at} and Kafka coordinates) is one of these. */
     Column matches() {
       org.apache.spark.sql.api.java.UDF3<Long, Integer, Long, Boolean> among = (micros, partition, offset) ->
-          contains(micros, partition, offset);
+          micros != null && partition != null && offset != null && contains(micros, partition, offset);
       return org.apache.spark.sql.functions.udf(among, DataTypes.BooleanType)
           .apply(expr("unix_micros(" + SilverTableDefinition.INGESTED_AT + ")"), col(PARTITION), col(OFFSET));
     }

@@ -11,6 +11,9 @@ package dev.lakehouse.views;
  */
 record TailLimits(long driverArrivals, long localPartialRows) {
 
-  /** About 50 MB of arrivals; partials of a few minutes of a busy topic. */
+  /**
+   * Arrivals of about 50 MB per refresher (twice that while a refresh copies them); partials of a
+   * few minutes of a busy topic.
+   */
   static final TailLimits DEFAULT = new TailLimits(1_000_000, 500_000);
 }

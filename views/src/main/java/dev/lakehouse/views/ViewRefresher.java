@@ -206,13 +206,13 @@ public final class ViewRefresher {
     // adaptive execution would run each shuffle stage as a job of its own and plan again between
     // them (~100 ms each, twice the jobs), more than it saves here; silver-sized work above keeps it
     String adaptive = session.conf().get(ADAPTIVE_EXECUTION);
-    session.conf().set(ADAPTIVE_EXECUTION, "false");
     // and small shuffles need no more partitions than there are cores (each is a task to launch)
     String shufflePartitions = session.conf().get(SHUFFLE_PARTITIONS);
-    session.conf().set(SHUFFLE_PARTITIONS, String.valueOf(Math.max(1,
-        Math.min(Integer.parseInt(shufflePartitions), session.sparkContext().defaultParallelism()))));
     Optional<Dataset<Row>> livePartial = Optional.empty();
     try {
+      session.conf().set(ADAPTIVE_EXECUTION, "false");
+      session.conf().set(SHUFFLE_PARTITIONS, String.valueOf(Math.max(1,
+          Math.min(Integer.parseInt(shufflePartitions), session.sparkContext().defaultParallelism()))));
       JobPhase.begin(session, "view " + view.name() + ": live tail");
       Column bucket = expr(view.bucket().expression());
       Optional<ViewSources.Tail> tail = sources.keptLiveRows(view.source(), versions, windowStart.atZone(ZoneOffset.UTC).toLocalDate());
@@ -264,7 +264,8 @@ public final class ViewRefresher {
       } else {
         lastWrites.remove(view.name());
       }
-      String reason = (why != null ? why : kept.rebuilt() ? kept.what() : kept.what() + (live.isPresent() ? ", live tail merged in" : "")
+      String reason = (why != null ? why : kept.rebuilt() ? kept.what() : kept.what() + (tail.isEmpty() ? ""
+          : ", live tail merged in" + (tail.get().dedupedInDriver() ? "" : " (deduped by Spark)"))
           + "; " + changed.size() + " of " + view.windowBuckets() + " buckets changed");
       return new ViewRefresh(view.name(), refreshId, started, Instant.now(), ViewRefresh.SUCCEEDED,
           full ? ViewRefresh.FULL : ViewRefresh.INCREMENTAL, reason, recorded, windowStart, changed.size(),

@@ -44,9 +44,14 @@ final class ViewSources {
   /** Bronze rows ingested this long before the last silver run's start are surely refined. */
   private static final Duration TAIL_MARGIN = Duration.ofHours(1);
 
-  /** One silver table behind views. */
+  /**
+   * One silver table behind views.
+   *
+   * @param hashableKey whether equal hashes of its key mean equal keys as Spark groups them (not
+   *     for a float or double part: a hash tells -0.0 from 0.0, Spark's grouping does not)
+   */
   private record TableSource(TableRefiner refiner, String silverPath, String bronzePath, LiveTail liveTail,
-      SilverKeyIndex keyIndex) {
+      SilverKeyIndex keyIndex, boolean hashableKey) {
     SilverTableDefinition table() {
       return refiner.table();
     }
@@ -69,10 +74,14 @@ final class ViewSources {
         SilverKeyIndex keyIndex = new SilverKeyIndex(refiner.table().key(), version -> silverAt(refiner, silver, version),
             (from, to) -> changeFeed(silver, from, to), keyIndexBytes(refiners));
         LiveTail liveTail = new LiveTail(spark, bronze, refiner, keyIndex, limits.driverArrivals());
-        tables.put(refiner.table().name(), new TableSource(refiner, silver, bronze, liveTail, keyIndex));
+        org.apache.spark.sql.types.StructType schema = refiner.emptySilver(spark).schema();
+        boolean hashableKey = refiner.table().key().stream().map(part -> schema.apply(part).dataType())
+            .noneMatch(type -> type instanceof org.apache.spark.sql.types.FloatType
+                || type instanceof org.apache.spark.sql.types.DoubleType);
+        tables.put(refiner.table().name(), new TableSource(refiner, silver, bronze, liveTail, keyIndex, hashableKey));
       } else if (refiner.table().eventTime().isPresent()) {
         tables.put(refiner.table().name(), new TableSource(refiner, locations.silver(refiner.table().name()), bronze, null,
-            null));
+            null, false));
       }
     }
   }
@@ -148,9 +157,13 @@ final class ViewSources {
   /**
    * The live tail of a kept-state refresh: its rows, and the newest bronze arrival among the
    * tail's valid rows (what the view has seen of its source, whether or not a row was a
-   * duplicate or outside the window), and at most how many rows it has.
+   * duplicate or outside the window), at most how many rows it has, and whether the driver
+   * deduped it ({@link TailArrivals}; else Spark did, for a tail too long for the driver or rows
+   * it cannot tell apart).
    */
-  record Tail(Dataset<Row> rows, Optional<Instant> newestArrival, long atMostRows) {}
+  record Tail(Dataset<Row> rows, Optional<Instant> newestArrival, long atMostRows, boolean dedupedInDriver) {}
+
+  private record Deduped(Dataset<Row> rows, boolean inDriver) {}
 
   /**
    * As {@link #liveRows}, for a refresh that keeps state between runs ({@code fromDate}: its
@@ -165,38 +178,39 @@ final class ViewSources {
     TableSource table = of(source);
     Optional<Instant> cutoff = tailCutoff(table);
     Dataset<Row> tailRows = table.liveTail().rows(versions.get(BRONZE), cutoff);
-    return Optional.of(new Tail(dedupedTail(source, table, tailRows, cutoff, versions, fromDate), table.liveTail().newestValid(),
-        table.liveTail().keptRows()));
+    Deduped deduped = dedupedTail(source, table, tailRows, cutoff, versions, fromDate);
+    return Optional.of(new Tail(deduped.rows(), table.liveTail().newestValid(), table.liveTail().keptRows(), deduped.inDriver()));
   }
 
-  private Dataset<Row> dedupedTail(String source, TableSource table, Dataset<Row> tailRows, Optional<Instant> cutoff,
+  private Deduped dedupedTail(String source, TableSource table, Dataset<Row> tailRows, Optional<Instant> cutoff,
       Map<String, Long> versions, LocalDate fromDate) {
     TableRefiner refiner = table.refiner();
     SilverKeyIndex index = table.keyIndex();
-    // the driver's arrivals tell which rows to drop without a job; Spark's window where they cannot
-    Optional<TailArrivals.Drops> drops = table.liveTail().arrivals(cutoff)
+    // the driver's arrivals tell which rows to drop, with no pass over the tail (the index reads a
+    // date of silver only when a tail first has rows of it); Spark's window where they cannot
+    Optional<TailArrivals.Drops> drops = table.hashableKey() ? table.liveTail().arrivals(cutoff)
         .flatMap(arrivals -> arrivals.drops((int) fromDate.toEpochDay(),
-            (days, highs, lows) -> index.known(versions.get(SILVER), days, highs, lows)));
+            (days, highs, lows) -> index.known(versions.get(SILVER), days, highs, lows))) : Optional.empty();
     if (drops.isPresent()) {
       Dataset<Row> kept = drops.get().size() == 0 ? tailRows : tailRows.where(org.apache.spark.sql.functions.not(drops.get().matches()));
-      return kept.select(refiner.silverColumns());
+      return new Deduped(kept.select(refiner.silverColumns()), true);
     }
     List<Row> candidates = index.withHashes(tailRows)
         .where(col(SilverTableDefinition.EVENT_DATE).geq(lit(java.sql.Date.valueOf(fromDate))).and(index.keyed()))
         .select(SilverKeyIndex.DAY, SilverKeyIndex.HIGH, SilverKeyIndex.LOW).collectAsList();
     Optional<List<Row>> known = index.known(versions.get(SILVER), candidates);
     if (known.isEmpty()) { // the tail's dates hold more keys than the index may keep
-      return tail(table, versions.get(BRONZE), silverRows(source, versions.get(SILVER), fromDate));
+      return new Deduped(tail(table, versions.get(BRONZE), silverRows(source, versions.get(SILVER), fromDate)), false);
     }
     Dataset<Row> firsts = refiner.firstArrivals(tailRows).select(refiner.silverColumns());
     if (known.get().isEmpty()) {
-      return firsts;
+      return new Deduped(firsts, false);
     }
     Dataset<Row> knownKeys = spark.createDataFrame(known.get(), SilverKeyIndex.HASHES);
-    return index.withHashes(firsts)
+    return new Deduped(index.withHashes(firsts)
         .join(org.apache.spark.sql.functions.broadcast(knownKeys), scala.collection.JavaConverters.asScalaBuffer(
             List.of(SilverKeyIndex.DAY, SilverKeyIndex.HIGH, SilverKeyIndex.LOW)).toSeq(), "left_anti")
-        .select(refiner.silverColumns());
+        .select(refiner.silverColumns()), false);
   }
 
   /** Silver's columns of the source's table, no rows. */

@@ -47,7 +47,15 @@ final class ViewState {
   /** Per state table, the version {@link #at} last read, when cached. */
   private final java.util.Map<String, CachedVersion> cachedVersions = new java.util.HashMap<>();
 
-  private record CachedVersion(long version, Dataset<Row> rows) {}
+  private record CachedVersion(long version, String tableId, Dataset<Row> rows) {}
+
+  /** Drops the cached version of the state at {@code path}, if any. */
+  private void forget(String path) {
+    CachedVersion cached = cachedVersions.remove(path);
+    if (cached != null) {
+      cached.rows().unpersist();
+    }
+  }
 
   ViewState(SparkSession session, TableLocations locations, ViewSources sources) {
     this.session = session;
@@ -116,6 +124,7 @@ final class ViewState {
 
   private Updated rebuild(ViewDefinition view, PartialAggregates aggregates, long silverVersion, Instant windowStart,
       Object windowStartBucket) {
+    forget(path(view.name())); // the state starts over, perhaps as a new table
     Dataset<Row> silver = sources.silverRows(view.source(), silverVersion, windowDate(windowStart))
         .where(expr(view.bucket().expression()).geq(lit(windowStartBucket)));
     String path = path(view.name());
@@ -183,23 +192,24 @@ final class ViewState {
    * The state at {@code version}; empty when that version can no longer be read (vacuumed, or gone).
    * A modest state is cached, per view, at the version last asked for: refreshes in a row mostly
    * continue from the same version (silver changes hourly, views refresh every few minutes), and
-   * a cached version needs neither Delta's snapshot of it nor a scan.
+   * a cached version needs no Delta snapshot of it, no file listing and no scan. The cache is
+   * also keyed by the table's id, so a table recreated at the same path is never taken for it.
    */
   private Optional<Dataset<Row>> at(String path, long version) {
+    // the snapshot update() just brought up to date: no listing of the log again
+    String tableId = org.apache.spark.sql.delta.DeltaLog.forTable(session, path).unsafeVolatileSnapshot().metadata().id();
     CachedVersion cached = cachedVersions.get(path);
-    if (cached != null && cached.version() == version) {
+    if (cached != null && cached.version() == version && cached.tableId().equals(tableId)) {
       return Optional.of(cached.rows());
     }
+    forget(path);
     try {
       Dataset<Row> state = session.read().format("delta").option("versionAsOf", version).load(path);
       state.schema(); // resolves the snapshot: fails here when the version is gone
-      if (cached != null) {
-        cached.rows().unpersist();
-        cachedVersions.remove(path);
-      }
+      // the size of the newest snapshot's files, which a refresh's state version is (or is close to)
       if (state.queryExecution().analyzed().stats().sizeInBytes().longValue() <= MAX_CACHED_BYTES) {
         state = state.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
-        cachedVersions.put(path, new CachedVersion(version, state));
+        cachedVersions.put(path, new CachedVersion(version, tableId, state));
       }
       return Optional.of(state);
     } catch (Exception e) { // Delta's exceptions are thrown undeclared by Scala code

@@ -1,9 +1,13 @@
 package dev.lakehouse.views;
 
+import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lakehouse.core.config.ConfigLoader;
+import dev.lakehouse.core.definitions.BuiltInPipeline;
 import dev.lakehouse.core.testing.TestSpark;
+import dev.lakehouse.quality.suite.SuiteLoader;
+import dev.lakehouse.silver.TableRefiner;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -11,6 +15,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.spark.sql.Dataset;
@@ -35,10 +40,10 @@ class TailArrivalsIT {
   private static final StructType SCHEMA = new StructType()
       .add("event_id", DataTypes.StringType)
       .add("event_date", DataTypes.DateType)
-      .add("ingested_at", DataTypes.TimestampType, false)
+      .add("ingested_at", DataTypes.TimestampType)
       .add("_bronze_kafka_timestamp", DataTypes.TimestampType)
-      .add(TailArrivals.PARTITION, DataTypes.IntegerType, false)
-      .add(TailArrivals.OFFSET, DataTypes.LongType, false);
+      .add(TailArrivals.PARTITION, DataTypes.IntegerType)
+      .add(TailArrivals.OFFSET, DataTypes.LongType);
 
   private static SparkSession spark;
   private static SilverKeyIndex index;
@@ -139,11 +144,74 @@ class TailArrivalsIT {
         .drops(0, none)).isEmpty();
     assertThat(TailArrivals.concat(List.of(of(List.of(once))), Long.MIN_VALUE).drops(0, (days, highs, lows) -> Optional.empty()))
         .as("silver could not say").isEmpty();
+    Row noOffset = RowFactory.create("b", Date.valueOf(DAY), Timestamp.from(AT), Timestamp.from(AT), 0, null);
+    assertThat(TailArrivals.of(spark.createDataFrame(List.of(once.row(), noOffset), SCHEMA), index).drops(0, none))
+        .as("a row without its Kafka offset").isEmpty();
+  }
+
+  /**
+   * Random tails (keys repeated across rows, batches and days around the window's first day, Kafka
+   * times equal or missing, some keys known to silver on some days): what the driver keeps is what
+   * Spark's window over the tail keeps, minus the first arrivals whose key silver has on their day.
+   */
+  @Test
+  void keepsWhatSparksWindowKeeps() {
+    TableRefiner refiner = new TableRefiner(BuiltInPipeline.events(), SuiteLoader.load("silver_events", Optional.empty()));
+    java.util.Random random = new java.util.Random(7);
+    for (int round = 0; round < 3; round++) {
+      List<Arrival> rows = new ArrayList<>();
+      long[] offsets = new long[3];
+      for (int i = 0; i < 400; i++) {
+        int partition = random.nextInt(3);
+        rows.add(new Arrival("k" + random.nextInt(80), DAY.plusDays(random.nextInt(3) - 1), random.nextInt(4),
+            random.nextInt(5) == 0 ? null : (long) random.nextInt(4), partition, offsets[partition]++));
+      }
+      java.util.Collections.shuffle(rows, random);
+      Map<String, String> keyOfHash = hashKeys(rows);
+      Set<String> knownKeys = new java.util.HashSet<>();
+      for (String key : keyOfHash.values()) {
+        if (random.nextInt(4) == 0) {
+          knownKeys.add(key);
+        }
+      }
+      TailArrivals.KnownKeys silver = (days, highs, lows) -> {
+        BitSet found = new BitSet();
+        for (int i = 0; i < days.length; i++) {
+          found.set(i, knownKeys.contains(keyOfHash.get(days[i] + "/" + highs[i] + "/" + lows[i])));
+        }
+        return Optional.of(found);
+      };
+      TailArrivals arrivals = TailArrivals.concat(List.of(of(rows.subList(0, 150)), of(rows.subList(150, rows.size()))),
+          Long.MIN_VALUE);
+      TailArrivals.Drops drops = arrivals.drops((int) DAY.toEpochDay(), silver).orElseThrow();
+
+      List<String> byDriver = rows.stream().filter(row -> !drops.contains(row.micros(), row.partition(), row.offset()))
+          .map(Arrival::identity).toList();
+      List<String> bySpark = refiner.firstArrivals(spark.createDataFrame(rows.stream().map(Arrival::row).toList(), SCHEMA))
+          .collectAsList().stream()
+          .filter(row -> {
+            LocalDate day = row.getDate(row.fieldIndex("event_date")).toLocalDate();
+            return day.isBefore(DAY) || !knownKeys.contains(row.getString(row.fieldIndex("event_id")) + "@" + day);
+          })
+          .map(TailArrivalsIT::identity).toList();
+      assertThat(byDriver).as("round %d", round).containsExactlyInAnyOrderElementsOf(bySpark);
+    }
   }
 
   private static TailArrivals of(List<Arrival> rows) {
     Dataset<Row> slice = spark.createDataFrame(rows.stream().map(Arrival::row).toList(), SCHEMA);
     return TailArrivals.of(slice, index);
+  }
+
+  /** "key@day" of each (key, day) of {@code rows}, by its hashes as the index computes them, "day/high/low". */
+  private static Map<String, String> hashKeys(List<Arrival> rows) {
+    Map<String, String> keys = new java.util.HashMap<>();
+    Dataset<Row> hashed = index.withHashes(spark.createDataFrame(rows.stream().map(Arrival::row).toList(), SCHEMA));
+    for (Row row : hashed.select(col("event_id"), col("event_date"), col(SilverKeyIndex.DAY), col(SilverKeyIndex.HIGH),
+        col(SilverKeyIndex.LOW)).distinct().collectAsList()) {
+      keys.put(row.getInt(2) + "/" + row.getLong(3) + "/" + row.getLong(4), row.getString(0) + "@" + row.getDate(1).toLocalDate());
+    }
+    return keys;
   }
 
   /** A key's hashes as the index computes them, "day/high/low". */

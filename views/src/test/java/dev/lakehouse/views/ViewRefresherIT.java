@@ -84,6 +84,8 @@ class ViewRefresherIT {
     second.events().stream().filter(event -> !event.eventTime().isBefore(incremental.windowStart()))
         .forEach(event -> touched.add(event.eventTime().truncatedTo(ChronoUnit.MINUTES)));
     assertThat(incremental.mode()).isEqualTo(ViewRefresh.INCREMENTAL);
+    assertThat(incremental.reason()).as("the driver dedupes a short tail").contains("live tail merged in")
+        .doesNotContain("deduped by Spark");
     assertThat(incremental.bucketsWritten()).isEqualTo(touched.size());
     assertViewEqualsTruth(refresher, kpis, incremental.windowStart(), truth.events());
     Map<String, Set<String>> filesAfter = KernelTableReader.local().filesByPartition(refresher.viewTable("live_kpis"), "minute");
@@ -103,6 +105,7 @@ class ViewRefresherIT {
         new TailLimits(0, 0));
     ViewRefresh sparkSide = bySpark.refresh(kpis);
     assertThat(sparkSide.mode()).isEqualTo(ViewRefresh.INCREMENTAL);
+    assertThat(sparkSide.reason()).contains("live tail merged in (deduped by Spark)");
     assertViewEqualsTruth(bySpark, kpis, sparkSide.windowStart(), truth.events());
 
     // the hourly silver run absorbs the tail; nothing changes in the view's contents
