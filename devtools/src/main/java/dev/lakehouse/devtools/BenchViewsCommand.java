@@ -123,7 +123,10 @@ final class BenchViewsCommand implements Callable<Integer> {
     long incrementalVersion = DeltaVersions.latest(spark, refresher.viewTable(view.name()));
     ViewDefinition fullView = new ViewDefinition(view.name(), view.description(), view.schedule(), RefreshPolicy.FULL,
         view.source(), view.bucket(), view.window(), view.sql(), view.origin());
-    ViewRefresh full = print("full refresh", new ViewRefresher(spark, run.config(), suite).refresh(fullView));
+    ViewRefresh full;
+    try (ViewRefresher fullRefresher = new ViewRefresher(spark, run.config(), suite)) {
+      full = print("full refresh", fullRefresher.refresh(fullView));
+    }
 
     boolean same = sameRows(spark, refresher.viewTable(view.name()), incrementalVersion);
     System.out.printf("bench views: %s over %,d events of history + %,d new: incremental %.1f s (%d buckets), full %.1f s;"
@@ -139,6 +142,7 @@ final class BenchViewsCommand implements Callable<Integer> {
     data.put("incremental_classes_compiled", compiled);
     data.put("same_rows", same);
     data.put("incremental_jobs_by_call_site", timeline.top(10));
+    refresher.close(); // its background work, before the bench's tables go
     run.cleanUp(keep);
     return Comparison.of("views", view.name() + " incremental vs full refresh, " + Report.count(history) + " history + "
             + Math.round(newShare * 100) + "% new", new Measure("incremental", seconds(incremental.duration().toNanos()), "s"),

@@ -13,9 +13,11 @@ import org.apache.spark.sql.SparkSession;
  * per version, so that refresh finds it done (~0.2 s off its path) as long as no other writer
  * commits between. Only a head start: a failure is logged, and the refresh computes it anyway.
  */
-final class SnapshotWarmer {
+final class SnapshotWarmer implements AutoCloseable {
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SnapshotWarmer.class);
+  /** How long {@link #close} waits for a snapshot being computed (seconds on S3, as a rule). */
+  private static final long CLOSE_WAIT_SECONDS = 60;
 
   private final SparkSession session;
   private final ThreadPoolExecutor thread = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
@@ -43,5 +45,21 @@ final class SnapshotWarmer {
         JobPhase.end(session);
       }
     });
+  }
+
+  /**
+   * Takes no more work and waits for what is running: a Spark job still running when the process
+   * stops Spark would end in errors, as a one-shot command exits right after its refresh.
+   */
+  @Override
+  public void close() {
+    thread.shutdown();
+    try {
+      if (!thread.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+        LOG.debug("a snapshot still being computed after {} s; not waiting for it", CLOSE_WAIT_SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -46,9 +46,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Not thread-safe; refresh one view at a time per instance (the scheduler never overlaps a
  * view with itself). After a commit, a background thread of the instance has Delta compute the
- * view table's new file state in the same session.
+ * view table's new file state in the same session; {@link #close} waits for it.
  */
-public final class ViewRefresher {
+public final class ViewRefresher implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ViewRefresher.class);
   private static final String ADAPTIVE_EXECUTION = "spark.sql.adaptive.enabled";
@@ -88,6 +88,12 @@ public final class ViewRefresher {
     this.status = new ViewStatusLog(session, locations);
     this.state = new ViewState(session, locations, sources);
     this.snapshotWarmer = new SnapshotWarmer(session);
+  }
+
+  /** Waits for the background work of the last commit (see {@link SnapshotWarmer}); refreshes no more after. */
+  @Override
+  public void close() {
+    snapshotWarmer.close();
   }
 
   public String viewTable(String view) {

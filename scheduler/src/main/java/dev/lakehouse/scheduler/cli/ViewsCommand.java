@@ -109,11 +109,12 @@ public final class ViewsCommand implements Runnable {
       for (String name : names) {
         chosen.add(named(all, name));
       }
-      ViewRefresher refresher = runtime.viewRefresher();
-      for (ViewDefinition view : chosen.isEmpty() ? all : chosen) {
-        try (dev.lakehouse.core.storage.TableLease lease =
-            runtime.writing("view_" + view.name(), "lakehouse views refresh", PipelineRuntime.WRITE_WAIT)) {
-          print(refresher.refresh(view), refresher, System.out);
+      try (ViewRefresher refresher = runtime.viewRefresher()) {
+        for (ViewDefinition view : chosen.isEmpty() ? all : chosen) {
+          try (dev.lakehouse.core.storage.TableLease lease =
+              runtime.writing("view_" + view.name(), "lakehouse views refresh", PipelineRuntime.WRITE_WAIT)) {
+            print(refresher.refresh(view), refresher, System.out);
+          }
         }
       }
       return 0;

@@ -122,6 +122,7 @@ public final class LakehouseService {
         LOG.warn("stopping the scheduler failed: {}", e.getMessage());
       }
       scheduler = null;
+      context.closeRefreshers();
     }
     stopStreams();
     if (watch != null) {

@@ -73,6 +73,11 @@ final class ServiceContext {
     return refreshers.get(view);
   }
 
+  /** Waits for the refreshers' background work, before Spark stops. */
+  void closeRefreshers() {
+    refreshers.values().forEach(ViewRefresher::close);
+  }
+
   TableMaintenance maintenance() {
     return maintenance;
   }
