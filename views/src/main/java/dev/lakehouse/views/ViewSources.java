@@ -11,7 +11,6 @@ import dev.lakehouse.core.storage.DeltaVersions;
 import dev.lakehouse.core.storage.TableLocations;
 import dev.lakehouse.silver.SilverRefine;
 import dev.lakehouse.silver.TableRefiner;
-import io.delta.tables.DeltaTable;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
